@@ -1,0 +1,100 @@
+# fincrm — build, run, test. `make run` and `make test` install what is missing first.
+# Targets: all (default), run, test, check (tests under ASan+UBSan), unit, api, e2e,
+# fuzz, bench, format, deps, clean.
+
+VERSION  := 0.1.0
+CC       ?= gcc
+PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq
+BUILD    ?= build
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c17 $(WARN) -D_GNU_SOURCE -DFINCRM_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   += $(PKG_LIBS) -lpthread
+
+SRC      := $(wildcard src/*.c src/*/*.c)
+OBJ      := $(SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(filter-out $(BUILD)/src/main.o,$(OBJ))
+EMBEDDED := $(wildcard migrations/*.sql) src/api/openapi.json
+
+UNIT_SRC := $(wildcard tests/unit/*_test.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+WEB_SRC  := $(shell find web/src web/public web/index.html web/vite.config.js web/package.json -type f 2>/dev/null)
+WEB_OUT  := web/dist/index.html
+
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all run test check unit api e2e fuzz bench format deps clean web
+all: $(BUILD)/fincrm web
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/fincrm: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# Files compiled into the binary with .incbin
+$(BUILD)/src/db/migrate.o $(BUILD)/src/http/routes.o: $(EMBEDDED)
+
+$(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+web: $(WEB_OUT)
+$(WEB_OUT): $(WEB_SRC) web/package-lock.json
+	@test -d web/node_modules || (cd web && npm ci --no-audit --no-fund --loglevel=error)
+	cd web && npm run build --silent
+	find web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' \) \
+	     -size +1k -exec gzip -9 -k -f {} +
+	@touch $@
+
+# ---- the two commands -----------------------------------------------------------
+DEMO_DB   ?= data/fincrm.db
+LISTEN    ?= 127.0.0.1:8080
+run: deps all
+	@test -f $(DEMO_DB) || ./$(BUILD)/fincrm demo --db sqlite:$(DEMO_DB) --customers 20000 --seed 1
+	@echo "fincrm: open http://$(LISTEN)/  —  demo logins (password Demo@2026): admin, county01, branch001, cm00001"
+	./$(BUILD)/fincrm serve --db sqlite:$(DEMO_DB) --listen $(LISTEN) --web web/dist
+
+test: deps all unit api e2e
+	@echo "fincrm: all tests passed"
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
+
+api: $(BUILD)/fincrm
+	bash tests/api/run.sh
+
+e2e: $(BUILD)/fincrm web
+	bash tests/e2e/run.sh
+
+# The whole suite (unit + API on both backends) under AddressSanitizer and UBSan.
+check: deps
+	$(MAKE) BUILD=build/asan CFLAGS='$(ASAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' build/asan/fincrm unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    FINCRM_BIN=build/asan/fincrm bash tests/api/run.sh
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@mkdir -p $(BUILD)/fuzz
+	clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DFINCRM_VERSION='"$(VERSION)"' -Isrc \
+	    $(PKG_CFLAGS) -o $(BUILD)/fuzz/json_fuzz tests/fuzz/json_fuzz.c src/core/util.c src/core/jw.c \
+	    $(PKG_LIBS)
+	$(BUILD)/fuzz/json_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 tests/fuzz/corpus/json
+
+bench: deps all
+	bash bench/run.sh
+
+format:
+	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC) $(wildcard tests/fuzz/*.c)
+
+clean:
+	rm -rf build web/dist
+
+-include $(OBJ:.o=.d)

@@ -1,0 +1,149 @@
+/*
+ * auth.c — the rules of signing in (AUTH-1) and of sessions (AUTH-3): password
+ * policy and hashing, session creation, validation with idle and absolute
+ * timeouts, CSRF tokens, logout. No HTTP here beyond reading the request's cookie
+ * and headers through http.h.
+ */
+#include "auth.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <string.h>
+
+struct auth_config auth_cfg = {
+    .idle_ms = 30 * 60 * 1000,
+    .absolute_ms = 12 * 60 * 60 * 1000,
+};
+
+/* Writes the session less often than on every request: a minute of precision is
+ * plenty for a 30-minute idle timeout, and reads stay reads. */
+#define TOUCH_INTERVAL_MS (60 * 1000)
+
+err auth_password_policy(const char *pw)
+{
+    size_t n = 0;
+    bool letter = false, digit = false;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return E_PASSWORD_WEAK; /* control characters are not printable */
+        if ((*p & 0xc0) != 0x80)
+            n++; /* count characters, not UTF-8 continuation bytes */
+        letter |= isalpha(*p) != 0;
+        digit |= isdigit(*p) != 0;
+    }
+    return n >= 8 && letter && digit ? E_OK : E_PASSWORD_WEAK;
+}
+
+int auth_hash_password(const char *password, char out[128])
+{
+    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+bool auth_verify_password(const char *hash, const char *password)
+{
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+static void new_token(char out[TOKEN_CHARS])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, TOKEN_CHARS, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void token_hash(const char *token, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    hex_encode(h, sizeof h, out);
+}
+
+/* A hash to verify against when the user does not exist, so that a wrong username
+ * takes as long as a wrong password (no user enumeration by timing). */
+static const char *dummy_hash(void)
+{
+    static char hash[128];
+    static int made;
+    if (!__atomic_load_n(&made, __ATOMIC_ACQUIRE)) {
+        char h[128];
+        if (auth_hash_password("fincrm-no-such-user-1", h) == 0) {
+            memcpy(hash, h, sizeof hash);
+            __atomic_store_n(&made, 1, __ATOMIC_RELEASE);
+        }
+    }
+    return hash;
+}
+
+err auth_login(req *r, const char *username, const char *password, struct user_profile *out,
+               char token[TOKEN_CHARS], char csrf[TOKEN_CHARS])
+{
+    struct auth_user_row u;
+    int rc = auth_sql_user_by_name(r->db, username, &u);
+    if (rc == DB_ERROR)
+        return E_INTERNAL;
+    if (rc == DB_DONE) {
+        auth_verify_password(dummy_hash(), password);
+        return E_INVALID_CREDENTIALS;
+    }
+    if (!auth_verify_password(u.hash, password))
+        return E_INVALID_CREDENTIALS;
+    if (u.disabled)
+        return E_USER_DISABLED;
+
+    char th[65];
+    new_token(token);
+    new_token(csrf);
+    token_hash(token, th);
+    const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
+    if (auth_sql_session_insert(r->db, th, u.id, csrf, now_ms(), r->client_ip, ua) != DB_OK)
+        return E_INTERNAL;
+    return auth_profile(r, u.id, out);
+}
+
+err auth_session_load(req *r)
+{
+    const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+    if (!token || strlen(token) != TOKEN_CHARS - 1)
+        return E_UNAUTHENTICATED;
+    struct session *s = arena_calloc(r->a, sizeof *s);
+    token_hash(token, s->token_hash);
+    bool active = false;
+    int rc = auth_sql_session_get(r->db, s->token_hash, s, &active);
+    if (rc == DB_ERROR)
+        return E_INTERNAL;
+    if (rc == DB_DONE)
+        return E_UNAUTHENTICATED;
+    int64_t now = now_ms();
+    if (!active || now - s->last_seen_at > auth_cfg.idle_ms || now - s->created_at > auth_cfg.absolute_ms) {
+        if (auth_sql_session_delete(r->db, s->token_hash) != DB_OK)
+            log_error("cannot delete expired session: %s", db_errmsg(r->db));
+        return E_UNAUTHENTICATED;
+    }
+    if (now - s->last_seen_at > TOUCH_INTERVAL_MS && auth_sql_session_touch(r->db, s->token_hash, now) != DB_OK)
+        return E_INTERNAL;
+    r->session = s;
+    return E_OK;
+}
+
+bool auth_csrf_ok(req *r)
+{
+    const char *sent = req_in_header(r, CSRF_HEADER);
+    const char *want = r->session ? r->session->csrf : NULL;
+    size_t n = want ? strlen(want) : 0;
+    return sent && want && n > 0 && strlen(sent) == n && sodium_memcmp(sent, want, n) == 0;
+}
+
+err auth_logout(req *r)
+{
+    return auth_sql_session_delete(r->db, r->session->token_hash) == DB_OK ? E_OK : E_INTERNAL;
+}
+
+err auth_profile(req *r, int64_t user_id, struct user_profile *out)
+{
+    int rc = auth_sql_profile(r->db, r->a, user_id, out);
+    return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_UNAUTHENTICATED : E_INTERNAL;
+}

@@ -1,0 +1,40 @@
+/*
+ * err.c — the table behind err.h: stable codes, HTTP statuses and messages.
+ */
+#include "err.h"
+#include "util.h"
+
+static const struct err_info table[] = {
+    {E_INVALID_JSON, 400, "request.invalid_json", "请求内容不是有效的 JSON（须为 UTF-8 编码）",
+     "The request body is not valid JSON (it must be UTF-8)"},
+    {E_NOT_OBJECT, 400, "request.not_object", "请求内容须为 JSON 对象", "The request body must be a JSON object"},
+    {E_FIELD_REQUIRED, 422, "request.field_required", "缺少必填字段", "A required field is missing"},
+    {E_FIELD_TYPE, 422, "request.field_type", "字段类型不正确", "A field has the wrong type"},
+    {E_FIELD_INVALID, 422, "request.field_invalid", "字段取值不正确", "A field has an invalid value"},
+    {E_BODY_TOO_LARGE, 413, "request.body_too_large", "请求内容过大", "The request body is too large"},
+    {E_UNSUPPORTED_MEDIA_TYPE, 415, "request.unsupported_media_type", "请求内容须为 application/json",
+     "The request body must be application/json"},
+    {E_NOT_FOUND, 404, "route.not_found", "请求的接口不存在", "No such API route"},
+    {E_METHOD_NOT_ALLOWED, 405, "route.method_not_allowed", "该接口不支持此请求方法",
+     "This route does not support the method"},
+    {E_UNAUTHENTICATED, 401, "auth.unauthenticated", "未登录或登录已过期，请重新登录",
+     "Not signed in, or the session has expired: please sign in again"},
+    {E_INVALID_CREDENTIALS, 401, "auth.invalid_credentials", "用户名或密码错误", "Wrong username or password"},
+    {E_USER_DISABLED, 403, "auth.user_disabled", "该账号已停用，请联系管理员",
+     "This account is disabled: please contact an administrator"},
+    {E_CSRF_FAILED, 403, "auth.csrf_failed", "请求校验失败，请刷新页面后重试",
+     "The request failed its CSRF check: reload the page and try again"},
+    {E_PASSWORD_WEAK, 422, "auth.password_weak", "密码至少 8 位，且须同时包含字母和数字",
+     "The password needs at least 8 characters, with both letters and digits"},
+    {E_INTERNAL, 500, "server.internal", "服务器内部错误，请稍后重试", "Internal server error: please try again later"},
+    {E_UNAVAILABLE, 503, "server.unavailable", "服务暂不可用（数据库无法连接）",
+     "Service unavailable (the database cannot be reached)"},
+};
+
+const struct err_info *err_info(err e)
+{
+    for (size_t i = 0; i < ARRAY_LEN(table); i++)
+        if (table[i].e == e)
+            return &table[i];
+    return err_info(E_INTERNAL);
+}

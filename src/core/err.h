@@ -1,0 +1,43 @@
+/*
+ * err.h — the one error enum of fincrm. Ranges: 1xx request, 2xx routing,
+ * 3xx authentication, 9xx server. Each value has a stable string code, an HTTP
+ * status and a message in zh-CN and en (err.c); http/ turns it into the JSON body
+ * {"error":{"code","message","field","request_id"}}. Modules add their own range.
+ */
+#ifndef FINCRM_ERR_H
+#define FINCRM_ERR_H
+
+typedef enum err {
+    E_OK = 0,
+
+    E_INVALID_JSON = 100,
+    E_NOT_OBJECT,
+    E_FIELD_REQUIRED,
+    E_FIELD_TYPE,
+    E_FIELD_INVALID,
+    E_BODY_TOO_LARGE,
+    E_UNSUPPORTED_MEDIA_TYPE,
+
+    E_NOT_FOUND = 200,
+    E_METHOD_NOT_ALLOWED,
+
+    E_UNAUTHENTICATED = 300,
+    E_INVALID_CREDENTIALS,
+    E_USER_DISABLED,
+    E_CSRF_FAILED,
+    E_PASSWORD_WEAK,
+
+    E_INTERNAL = 900,
+    E_UNAVAILABLE,
+} err;
+
+struct err_info {
+    err e;
+    int status;
+    const char *code;
+    const char *zh, *en;
+};
+
+const struct err_info *err_info(err e);
+
+#endif

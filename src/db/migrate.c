@@ -1,0 +1,79 @@
+/*
+ * migrate.c — numbered schema migrations, compiled into the binary from
+ * migrations/NNNN_*.sql (with a .pg.sql twin where the dialects differ). Each one
+ * runs in its own transaction together with its row in schema_version, so an
+ * interrupted upgrade leaves the database at the previous version. A migration is
+ * never edited once released: changes come as a new number.
+ */
+#include "core/embed.h"
+#include "core/util.h"
+#include "db_impl.h"
+
+#include <stdio.h>
+
+EMBED(m0001_sqlite, "migrations/0001_foundation.sql");
+EMBED(m0001_pg, "migrations/0001_foundation.pg.sql");
+EMBED(m0002_sqlite, "migrations/0002_customers.sql");
+EMBED(m0002_pg, "migrations/0002_customers.pg.sql");
+EMBED(m0003, "migrations/0003_default_roles.sql");
+
+static const struct migration {
+    int version;
+    const char *sqlite, *pg;
+} migrations[] = {
+    {1, m0001_sqlite, m0001_pg},
+    {2, m0002_sqlite, m0002_pg},
+    {3, m0003, m0003},
+};
+
+int db_schema_version(db *d)
+{
+    db_stmt *st = db_prepare(d, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    if (!st)
+        return -1;
+    int v = db_step(st) == DB_ROW ? (int)db_col_int64(st, 0) : -1;
+    db_reset(st);
+    return v;
+}
+
+int db_migrate(db *d, char *err, size_t errlen)
+{
+    int rc = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_version ("
+                        " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+    if (rc != DB_OK)
+        goto out;
+    for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
+        const struct migration *m = &migrations[i];
+        if ((rc = db_begin(d)) != DB_OK)
+            goto out;
+        /* Two servers starting on one PostgreSQL database migrate one at a time. */
+        if (db_kind(d) == DB_POSTGRES && (rc = db_exec(d, "SELECT pg_advisory_xact_lock(7262001)")) != DB_OK)
+            goto rollback;
+        int current = db_schema_version(d);
+        if (current < 0) {
+            rc = DB_ERROR;
+            goto rollback;
+        }
+        if (current >= m->version) {
+            db_rollback(d);
+            continue;
+        }
+        if ((rc = db_exec(d, db_kind(d) == DB_POSTGRES ? m->pg : m->sqlite)) != DB_OK)
+            goto rollback;
+        rc = db_run(d, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", "ii",
+                    (int64_t)m->version, now_ms());
+        if (rc != DB_OK)
+            goto rollback;
+        if ((rc = db_commit(d)) != DB_OK)
+            goto out;
+        continue;
+    rollback:
+        snprintf(err, errlen, "migration %04d: %s", m->version, db_errmsg(d));
+        db_rollback(d);
+        return rc;
+    }
+out:
+    if (rc != DB_OK)
+        snprintf(err, errlen, "migrations: %s", db_errmsg(d));
+    return rc;
+}

@@ -1,0 +1,109 @@
+/*
+ * http.h — what a request handler sees: the request (method, path, parameters,
+ * body, session), its arena, the thread's database connection, and the calls that
+ * build the response. Handlers live in each module's <module>_http.c and are listed
+ * in the one route table (routes.c). A handler returns an HTTP status, or the
+ * result of req_fail() when something is wrong.
+ */
+#ifndef FINCRM_HTTP_H
+#define FINCRM_HTTP_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/jw.h"
+#include "db/db.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 8
+
+struct session; /* auth.h */
+
+typedef struct req {
+    arena *a;
+    db *db;                    /* this server thread's connection */
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;          /* without the query string */
+    const char *params[REQ_MAX_PARAMS]; /* {name} segments of the route, in order */
+    int nparams;
+    const struct route *route;
+    char *body;
+    size_t body_len, body_cap;
+    json_t *json;              /* the parsed body, owned by the request */
+    char request_id[32];
+    const char *client_ip;
+    bool lang_en;              /* Accept-Language asks for English */
+    struct session *session;   /* set for routes that need a signed-in user */
+    int64_t t0_us;
+
+    /* the response being built */
+    jw out;
+    const char *content_type;
+    const char *out_headers[REQ_MAX_HEADERS][2];
+    int nout_headers;
+    err error;                 /* set by req_fail() */
+    const char *error_field;
+} req;
+
+typedef int (*handler_fn)(req *r);
+
+enum route_flags {
+    ROUTE_PUBLIC = 0,       /* no session needed */
+    ROUTE_SESSION = 1 << 0, /* a signed-in user; state-changing methods also need CSRF */
+    ROUTE_LOGIN = 1 << 1,   /* the login route: no session, no CSRF, JSON body */
+    ROUTE_NODB = 1 << 2,    /* answers without the database (liveness, metrics) */
+};
+
+struct route {
+    const char *method;
+    const char *path;   /* "/api/v1/customers/{id}" */
+    handler_fn fn;
+    unsigned flags;
+    const char *summary;
+};
+
+extern const struct route routes[];
+extern const int nroutes;
+
+/* Response helpers */
+int req_fail(req *r, err e, const char *field);    /* sets the error; returns its status */
+void req_header(req *r, const char *name, const char *value); /* value copied into the arena */
+const char *req_in_header(req *r, const char *name);
+const char *req_query(req *r, const char *name);
+
+/* Body helpers: the body as a JSON object, and typed fields of it. On failure they
+ * set the request's error (code and field) and return NULL / false. */
+json_t *req_json_object(req *r);
+const char *req_str_field(req *r, json_t *obj, const char *name, bool required);
+
+/* Server settings (serve.c) */
+struct server_config {
+    const char *db_url;
+    const char *listen;      /* "127.0.0.1:8080" */
+    const char *web_dir;     /* built UI, or NULL */
+    int threads;
+    size_t max_body;         /* bytes */
+    unsigned idle_timeout_s;
+    size_t max_header;       /* bytes of request line + headers per connection */
+    bool access_log;
+    bool secure_cookies;     /* behind TLS: cookies get Secure */
+};
+extern struct server_config server_cfg;
+extern const char *server_db_kind; /* "sqlite" or "postgresql", known once serving */
+
+int serve(void); /* runs until SIGTERM/SIGINT; returns the exit status */
+
+/* Static files of the UI (static.c): returns the response or NULL if not found. */
+struct MHD_Response *static_response(req *r, int *status);
+
+/* Metrics (metrics.c) */
+void metrics_record(int status, int64_t dur_us);
+void metrics_in_flight(int delta);
+int metrics_in_flight_now(void);
+int handle_metrics(req *r);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * routes.c — the one table of every HTTP entry point of fincrm, and the handlers
+ * of the server itself (health, readiness, version, the OpenAPI document).
+ * `fincrm routes` prints this table; a test checks that the OpenAPI document
+ * describes every entry (API-1).
+ */
+#include "auth/auth.h"
+#include "core/embed.h"
+#include "core/util.h"
+#include "http.h"
+
+EMBED(openapi_json, "src/api/openapi.json");
+
+static int handle_healthz(req *r)
+{
+    jw_obj(&r->out);
+    jw_kstr(&r->out, "status", "ok");
+    jw_end(&r->out);
+    return 200;
+}
+
+static int handle_readyz(req *r)
+{
+    db_stmt *st = db_prepare(r->db, "SELECT 1");
+    int rc = st ? db_step(st) : DB_ERROR;
+    if (st)
+        db_reset(st);
+    if (rc != DB_ROW)
+        return req_fail(r, E_UNAVAILABLE, NULL);
+    jw_obj(&r->out);
+    jw_kstr(&r->out, "status", "ready");
+    jw_end(&r->out);
+    return 200;
+}
+
+static int handle_version(req *r)
+{
+    jw_obj(&r->out);
+    jw_kstr(&r->out, "version", FINCRM_VERSION);
+    jw_kstr(&r->out, "database", server_db_kind);
+    jw_end(&r->out);
+    return 200;
+}
+
+static int handle_openapi(req *r)
+{
+    jw_append(&r->out, openapi_json, (size_t)(openapi_json_end - openapi_json));
+    return 200;
+}
+
+const struct route routes[] = {
+    {"GET", "/healthz", handle_healthz, ROUTE_NODB, "Liveness: the process is up"},
+    {"GET", "/readyz", handle_readyz, ROUTE_PUBLIC, "Readiness: the database answers"},
+    {"GET", "/metrics", handle_metrics, ROUTE_NODB, "Prometheus metrics"},
+    {"GET", "/api/v1/openapi.json", handle_openapi, ROUTE_NODB, "This API's OpenAPI 3 document"},
+    {"GET", "/api/v1/version", handle_version, ROUTE_NODB, "Server version and database backend"},
+    {"POST", "/api/v1/auth/login", handle_login, ROUTE_LOGIN, "Sign in with username and password (AUTH-1)"},
+    {"POST", "/api/v1/auth/logout", handle_logout, ROUTE_SESSION, "End this session (AUTH-3)"},
+    {"GET", "/api/v1/auth/me", handle_me, ROUTE_SESSION, "The signed-in user and the CSRF token (AUTH-3)"},
+};
+const int nroutes = (int)ARRAY_LEN(routes);

@@ -1,0 +1,103 @@
+// API client for /api/v1 (see docs/api-contract.md).
+// - JSON in and out, cookies of this origin only (credentials: 'same-origin').
+// - State-changing requests carry X-CSRF-Token (the token from login / me).
+// - Accept-Language follows the UI language so server messages match it.
+// - Error bodies {"error":{"code","message","field"}} become ApiError with the
+//   server's message; 401 auth.unauthenticated calls the registered handler
+//   (the router sends the user to the login page).
+import { currentLocale, t } from './i18n.js'
+
+export const API_BASE = '/api/v1'
+
+let csrfToken = null
+let unauthenticatedHandler = null
+
+export function setCsrfToken(token) {
+  csrfToken = token || null
+}
+
+export function onUnauthenticated(fn) {
+  unauthenticatedHandler = fn
+}
+
+export class ApiError extends Error {
+  constructor({ status, code, message, field = null, requestId = null }) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field
+    this.requestId = requestId
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * request('GET', '/auth/me') → parsed JSON body (null for 204).
+ * options.handle401 = false: do not redirect to login on auth.unauthenticated.
+ */
+export async function request(method, path, body, options = {}) {
+  const { handle401 = true, signal } = options
+  method = method.toUpperCase()
+  const headers = {
+    Accept: 'application/json',
+    'Accept-Language': currentLocale() === 'en' ? 'en' : 'zh-CN',
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
+
+  let res
+  try {
+    res = await fetch(API_BASE + path, {
+      method,
+      headers,
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    })
+  } catch (e) {
+    if (e && e.name === 'AbortError') throw e
+    throw new ApiError({ status: 0, code: 'network.unreachable', message: t('common.networkError') })
+  }
+
+  const requestId = res.headers.get('X-Request-Id')
+  if (res.status === 204) return null
+  const text = await res.text()
+  let data = null
+  if (text) {
+    try { data = JSON.parse(text) } catch { data = null }
+  }
+
+  if (!res.ok) {
+    const e = data && typeof data === 'object' && data.error ? data.error : null
+    const err = new ApiError({
+      status: res.status,
+      code: e?.code || 'http.' + res.status,
+      message: e?.message || t('common.serverError', { status: res.status }),
+      field: e?.field ?? null,
+      requestId: e?.request_id || requestId,
+    })
+    if (res.status === 401 && err.code === 'auth.unauthenticated') {
+      setCsrfToken(null)
+      if (handle401 && unauthenticatedHandler) unauthenticatedHandler(err)
+    }
+    throw err
+  }
+  if (text && data === null) {
+    throw new ApiError({ status: res.status, code: 'response.invalid_json',
+      message: t('common.serverError', { status: res.status }), requestId })
+  }
+  return data
+}
+
+export const api = {
+  get: (path, options) => request('GET', path, undefined, options),
+  post: (path, body, options) => request('POST', path, body, options),
+  put: (path, body, options) => request('PUT', path, body, options),
+  patch: (path, body, options) => request('PATCH', path, body, options),
+  delete: (path, options) => request('DELETE', path, undefined, options),
+}
+
+export default api

@@ -1,0 +1,41 @@
+// Navigation data. Modules add their entries here — and only once they exist.
+//
+// PC side menu: items with `path` are pages; items with `children` are groups.
+// `icon` names an export of @element-plus/icons-vue (see pc/icons.js).
+export const pcMenu = [
+  { key: 'home', titleKey: 'menu.home', icon: 'House', path: '/home' },
+  {
+    key: 'system',
+    titleKey: 'menu.system',
+    icon: 'Setting',
+    children: [
+      { key: 'about', titleKey: 'menu.about', icon: 'InfoFilled', path: '/about' },
+    ],
+  },
+]
+
+// Phone "服务" grid. `icon` is a Vant icon name; `color` tints the tile.
+export const phoneServices = [
+  { key: 'about', titleKey: 'services.about', icon: 'info-o', color: '#1a5cad', path: '/m/about' },
+]
+
+// Phone bottom tabs (MOB-1): exactly these three.
+export const phoneTabs = [
+  { key: 'alerts', titleKey: 'tabs.alerts', icon: 'bell', path: '/m/alerts' },
+  { key: 'services', titleKey: 'tabs.services', icon: 'apps-o', path: '/m/services' },
+  { key: 'mine', titleKey: 'tabs.mine', icon: 'user-o', path: '/m/mine' },
+]
+
+// An entry may name a `permission` (ORG-3); it is shown only when the signed-in
+// user's `permissions` list (once the server sends one) contains it.
+export function allowed(item, user) {
+  if (!item.permission) return true
+  return Array.isArray(user?.permissions) && user.permissions.includes(item.permission)
+}
+
+export function visibleMenu(items, user) {
+  return items
+    .filter((it) => allowed(it, user))
+    .map((it) => (it.children ? { ...it, children: visibleMenu(it.children, user) } : it))
+    .filter((it) => !it.children || it.children.length > 0)
+}

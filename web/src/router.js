@@ -1,0 +1,115 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadMe, clearSession } from './session.js'
+import { layoutMode, onLayoutChange } from './layout.js'
+import { onUnauthenticated } from './api.js'
+import { t } from './i18n.js'
+
+const PcLayout = () => import('./pc/PcLayout.vue')
+const MLayout = () => import('./m/MLayout.vue')
+
+// Two route trees, one per layout. `twin` maps a page to the other layout's page
+// when the user switches layout; pages without a twin map to that layout's home.
+const routes = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./views/LoginView.vue'),
+    meta: { public: true, titleKey: 'login.heading' },
+  },
+  {
+    path: '/',
+    component: PcLayout,
+    meta: { layout: 'pc' },
+    children: [
+      { path: '', name: 'root', redirect: () => homeOf(layoutMode.value) },
+      { path: 'home', name: 'home', component: () => import('./pc/HomePage.vue'),
+        meta: { titleKey: 'menu.home' } },
+      { path: 'about', name: 'about', component: () => import('./pc/AboutPage.vue'),
+        meta: { titleKey: 'menu.about', parentKey: 'menu.system', twin: '/m/about' } },
+    ],
+  },
+  {
+    path: '/m',
+    component: MLayout,
+    meta: { layout: 'phone' },
+    children: [
+      { path: '', redirect: '/m/alerts' },
+      { path: 'alerts', name: 'm-alerts', component: () => import('./m/AlertsTab.vue'),
+        meta: { titleKey: 'tabs.alerts', tab: true } },
+      { path: 'services', name: 'm-services', component: () => import('./m/ServicesTab.vue'),
+        meta: { titleKey: 'tabs.services', tab: true } },
+      { path: 'mine', name: 'm-mine', component: () => import('./m/MineTab.vue'),
+        meta: { titleKey: 'tabs.mine', tab: true } },
+      { path: 'about', name: 'm-about', component: () => import('./m/AboutPage.vue'),
+        meta: { titleKey: 'about.title', twin: '/about', back: '/m/services' } },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export function homeOf(mode) {
+  return mode === 'phone' ? '/m/alerts' : '/home'
+}
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+function safeRedirect(target) {
+  return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') &&
+    !target.startsWith('/login') ? target : null
+}
+
+export function afterLoginTarget(route) {
+  return safeRedirect(route.query.redirect) || homeOf(layoutMode.value)
+}
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) {
+    // Already signed in (e.g. a bookmark of /login)? Go straight on.
+    if (to.name === 'login' && !session.user && !session.probed) {
+      session.probed = true
+      try { await loadMe() } catch { /* not signed in */ }
+    }
+    if (to.name === 'login' && session.user) return afterLoginTarget(to)
+    return true
+  }
+  if (!session.user) {
+    try {
+      await loadMe()
+    } catch {
+      const query = to.fullPath !== '/' && !to.fullPath.startsWith('/home') && !to.fullPath.startsWith('/m/alerts')
+        ? { redirect: to.fullPath } : {}
+      return { name: 'login', query }
+    }
+  }
+  const layout = to.matched.find((r) => r.meta.layout)?.meta.layout
+  if (layout && layout !== layoutMode.value) {
+    return to.meta.twin || homeOf(layoutMode.value)
+  }
+  return true
+})
+
+export function updateTitle(route = router.currentRoute.value) {
+  const app = t('app.title')
+  document.title = route.meta.titleKey && route.name !== 'login' ? `${t(route.meta.titleKey)} · ${app}` : app
+}
+
+router.afterEach((to) => updateTitle(to))
+
+// Switching layout keeps the user on the same page where the other layout has it.
+onLayoutChange((mode) => {
+  const cur = router.currentRoute.value
+  if (cur.meta.public) return
+  const layout = cur.matched.find((r) => r.meta.layout)?.meta.layout
+  if (layout && layout !== mode) router.replace(cur.meta.twin || homeOf(mode))
+})
+
+// A request found the session gone (expired, logged out elsewhere): back to login.
+onUnauthenticated(() => {
+  clearSession()
+  const cur = router.currentRoute.value
+  if (cur.name !== 'login') router.replace({ name: 'login', query: { redirect: cur.fullPath } })
+})
