@@ -63,6 +63,7 @@ run: deps all
 	./$(BUILD)/fincrm serve --db sqlite:$(DEMO_DB) --listen $(LISTEN) --web web/dist
 
 test: deps all unit api e2e
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	@echo "fincrm: all tests passed"
 
 unit: $(UNIT_BIN)
@@ -81,12 +82,15 @@ check: deps
 	    FINCRM_BIN=build/asan/fincrm bash tests/api/run.sh
 
 FUZZ_SECONDS ?= 60
+# The seed corpus stays as committed; what the fuzzer finds goes to build/fuzz/corpus.
 fuzz: deps
 	@mkdir -p $(BUILD)/fuzz
 	clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DFINCRM_VERSION='"$(VERSION)"' -Isrc \
-	    $(PKG_CFLAGS) -o $(BUILD)/fuzz/json_fuzz tests/fuzz/json_fuzz.c src/core/util.c src/core/jw.c \
+	    $(PKG_CFLAGS) -o $(BUILD)/fuzz/json_fuzz tests/fuzz/json_fuzz.c src/core/util.c src/core/jw.c src/core/json_in.c src/core/err.c \
 	    $(PKG_LIBS)
-	$(BUILD)/fuzz/json_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 tests/fuzz/corpus/json
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/json_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus tests/fuzz/corpus/json 2>&1 | tail -n 12
 
 bench: deps all
 	bash bench/run.sh

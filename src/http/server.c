@@ -7,6 +7,7 @@
  * metrics. SIGTERM/SIGINT stop accepting, let requests in flight finish, and exit.
  */
 #include "auth/auth.h"
+#include "core/json_in.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "http.h"
@@ -104,38 +105,19 @@ json_t *req_json_object(req *r)
 {
     if (r->json)
         return r->json;
-    if (!utf8_valid(r->body ? r->body : "", r->body_len)) {
-        req_fail(r, E_INVALID_JSON, NULL);
-        return NULL;
-    }
-    json_error_t jerr;
-    json_t *j = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-    if (!j) {
-        req_fail(r, E_INVALID_JSON, NULL);
-        return NULL;
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        req_fail(r, E_NOT_OBJECT, NULL);
-        return NULL;
-    }
-    r->json = j;
-    return j;
+    err e = json_decode_object(r->body, r->body_len, &r->json);
+    if (e != E_OK)
+        req_fail(r, e, NULL);
+    return r->json;
 }
 
 const char *req_str_field(req *r, json_t *obj, const char *name, bool required)
 {
-    json_t *v = json_object_get(obj, name);
-    if (!v || json_is_null(v)) {
-        if (required)
-            req_fail(r, E_FIELD_REQUIRED, name);
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        req_fail(r, E_FIELD_TYPE, name);
-        return NULL;
-    }
-    return json_string_value(v);
+    const char *v;
+    err e = json_get_str(obj, name, required, &v);
+    if (e != E_OK)
+        req_fail(r, e, name);
+    return v;
 }
 
 /* ---- routing ------------------------------------------------------------------ */
