@@ -90,7 +90,8 @@ fuzz: deps
 	    $(PKG_LIBS)
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(BUILD)/fuzz/json_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-	    $(BUILD)/fuzz/corpus tests/fuzz/corpus/json 2>&1 | tail -n 12
+	    $(BUILD)/fuzz/corpus tests/fuzz/corpus/json >$(BUILD)/fuzz/log 2>&1 || { tail -n 40 $(BUILD)/fuzz/log; exit 1; }
+	@grep -E '^(Done|stat::number_of_executed_units)' $(BUILD)/fuzz/log
 
 bench: deps all
 	bash bench/run.sh
