@@ -11,7 +11,7 @@ pkgs=(
   libcmocka-dev
   postgresql-15 postgresql-client-15
   nodejs npm chromium chromium-driver fonts-noto-cjk
-  wrk nginx-light curl ca-certificates gzip procps
+  wrk nginx-light curl ca-certificates gzip procps bc
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -271,7 +271,7 @@ struct position {
 struct county {
     int64_t id, admin;
     int first_branch, nbranches;
-    char code[8], path[32], name[64];
+    char code[16], path[32], name[64];
 };
 
 struct branch {
@@ -279,7 +279,7 @@ struct branch {
     int county, town, first_outlet, noutlets;
     int64_t custodians[1 + MAX_OUTLETS_PER_BRANCH * MAX_MANAGERS_PER_OUTLET];
     int ncustodians;
-    char code[8], path[48], name[96];
+    char code[16], path[48], name[96];
 };
 
 struct outlet {
@@ -288,7 +288,7 @@ struct outlet {
     int64_t custodians[MAX_MANAGERS_PER_OUTLET];
     int ncustodians;
     uint32_t weight_end; /* cumulative weight: outlets draw customers unevenly */
-    char code[8], path[64], name[128];
+    char code[16], path[64], name[128];
 };
 
 struct login {
@@ -467,7 +467,7 @@ static int make_org(struct demo *g, uint64_t seed)
             if (k == 0)
                 snprintf(o->name, sizeof o->name, "%s营业部", br->name);
             else
-                snprintf(o->name, sizeof o->name, "%s%s%s分理处", g->counties[br->county].name,
+                snprintf(o->name, sizeof o->name, "%s农商银行%s%s分理处", demo_counties[br->county],
                          demo_towns[br->town], demo_outlet_places[places[k]]);
             /* the main office (营业部) serves more customers */
             g->weight_total += 1 + rng_below(&r, 4) + (k == 0 ? 2 : 0);
@@ -667,7 +667,7 @@ static void put_address(rng *r, int county, int town, bool company, char **p)
     }
 }
 
-static void gen_individual(struct demo *g, rng *r, int county, int town, struct row *w)
+static void gen_individual(struct demo *g, rng *r, int county, struct row *w)
 {
     bool male = rng_percent(r, 50);
     char *p = w->name;
@@ -806,7 +806,7 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
     if (corporate)
         gen_corporate(g, r, br->county, g->corporates++, w);
     else {
-        gen_individual(g, r, br->county, br->town, w);
+        gen_individual(g, r, br->county, w);
         g->individuals++;
     }
     p = w->mobile;
@@ -995,7 +995,7 @@ static int drop_customer_indexes(struct demo *g, struct saved_index *out, int ma
         return fail_db(g, "reading the customers indexes");
     for (int i = 0; i < *n; i++) {
         char drop[160];
-        snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", out[i].name);
+        snprintf(drop, sizeof drop, "DROP INDEX \"%.127s\"", out[i].name);
         if (db_exec(g->d, drop) != DB_OK)
             return fail_db(g, "dropping a customers index");
     }
@@ -1022,6 +1022,8 @@ static int load_customers(struct demo *g, long n, uint64_t seed)
         rc = fail_db(g, "preparing the customer insert");
         goto out;
     }
+    int64_t tt = mono_us();
+    if (getenv("DEMO_GENONLY")) { for (long i = 0; i < n; i++) gen_customer(g, &r, i, n, w); fprintf(stderr, "gen %.2f\n", (mono_us()-tt)/1e6); n = 0; }
     for (long i = 0; i < n; i++) {
         gen_customer(g, &r, i, n, w);
         if ((rc = loader_add(&l, w)))
@@ -1029,8 +1031,9 @@ static int load_customers(struct demo *g, long n, uint64_t seed)
     }
     if ((rc = loader_flush(&l)))
         goto out;
+    fprintf(stderr, "load %.2f\n", (mono_us()-tt)/1e6); tt = mono_us();
     for (int i = 0; i < nsaved; i++)
-        if (db_exec(g->d, saved[i].sql) != DB_OK) {
+        if (fprintf(stderr, "idx %s %.2f\n", saved[i].name, (mono_us()-tt)/1e6), db_exec(g->d, saved[i].sql) != DB_OK) {
             rc = fail_db(g, "rebuilding the customers indexes");
             goto out;
         }
@@ -1118,19 +1121,19 @@ static void print_summary(struct demo *g, FILE *out, long customers, uint64_t se
     }
 }
 
-int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *err, size_t errlen)
+int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *errbuf, size_t errlen)
 {
     int64_t t0 = mono_us();
     struct demo *g = xcalloc(1, sizeof *g);
     g->d = d;
-    g->err = err;
+    g->err = errbuf;
     g->errlen = errlen;
-    err[0] = '\0';
+    errbuf[0] = '\0';
     int rc = 1;
     bool in_tx = false;
 
     if (customers < 0) {
-        snprintf(err, errlen, "the number of customers must not be negative");
+        snprintf(errbuf, errlen, "the number of customers must not be negative");
         goto out;
     }
     for (size_t i = 0; i < demo_nsurnames; i++) {
@@ -1153,7 +1156,7 @@ int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *err, size_t 
     if ((rc = check_empty(g)) || (rc = load_positions(g)))
         goto out;
     if (auth_hash_password(DEMO_PASSWORD, g->pw_hash) != 0) { /* once: argon2id is slow on purpose */
-        snprintf(err, errlen, "cannot hash the demo password (out of memory?)");
+        snprintf(errbuf, errlen, "cannot hash the demo password (out of memory?)");
         rc = 1;
         goto out;
     }
@@ -1162,10 +1165,12 @@ int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *err, size_t 
     if (db_kind(d) == DB_POSTGRES && (rc = pg_finish(g)))
         goto out;
     in_tx = false;
+    int64_t tc = mono_us();
     if (db_commit(d) != DB_OK) {
         rc = fail_db(g, "committing the demo data");
         goto out;
     }
+    fprintf(stderr, "commit %.2f\n", (mono_us()-tc)/1e6);
     rc = 0;
 out:
     if (in_tx)

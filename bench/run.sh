@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: builds a 1,000,000-customer demo database, then
+# measures with wrk (2 threads, 64 connections) on this machine:
+#   1. nginx serving a 1 KB static file (the ceiling),
+#   2. fincrm GET /healthz,
+#   3. fincrm GET /api/v1/auth/me with a session cookie (session lookup + profile query),
+# and writes the figures to docs/PERFORMANCE.md. Everything binds to 127.0.0.1.
+#   CUSTOMERS=1000000 DURATION=15 bash bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+customers=${CUSTOMERS:-1000000}
+duration=${DURATION:-15}
+conns=${CONNECTIONS:-64}
+bin=${FINCRM_BIN:-build/fincrm}
+out=bench/out
+mkdir -p "$out"
+tmp=$(mktemp -d /tmp/fincrm-bench.XXXXXX)
+chmod 755 "$tmp"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# ---- the dataset ------------------------------------------------------------------
+db="$out/bench-$customers.db"
+if [ ! -f "$db" ]; then
+  echo "bench: building $customers customers in $db"
+  start=$(date +%s.%N)
+  "$bin" demo --db "sqlite:$db" --customers "$customers" --seed 1 | tee "$out/demo.log"
+  demo_s=$(echo "$(date +%s.%N) - $start" | bc)
+  echo "$demo_s" > "$out/demo-seconds"
+fi
+demo_s=$(cat "$out/demo-seconds" 2>/dev/null || echo "?")
+
+# ---- nginx, the ceiling -------------------------------------------------------------
+mkdir -p "$tmp/www" "$tmp/nginx"
+head -c 1024 /dev/zero | tr '\0' 'x' > "$tmp/www/1k.txt"
+nport=$(free_port)
+cat > "$tmp/nginx/nginx.conf" <<CONF
+worker_processes auto;
+error_log $tmp/nginx/error.log;
+pid $tmp/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nport;
+    root $tmp/www;
+  }
+}
+CONF
+nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' &
+pids+=($!)
+
+# ---- fincrm ---------------------------------------------------------------------------
+fport=$(free_port)
+"$bin" serve --db "sqlite:$db" --listen "127.0.0.1:$fport" --no-access-log 2>"$tmp/server.log" &
+fpid=$!
+pids+=($fpid)
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$fport/healthz" >/dev/null && curl -sf "http://127.0.0.1:$nport/1k.txt" >/dev/null && break
+  sleep 0.1
+done
+cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"cm00001","password":"Demo@2026"}' "http://127.0.0.1:$fport/api/v1/auth/login" |
+  sed -n 's/^Set-Cookie: \(fincrm_session=[^;]*\).*/\1/ip' | tr -d '\r')
+[ -n "$cookie" ] || { echo "bench: login failed" >&2; exit 1; }
+curl -sf -H "Cookie: $cookie" "http://127.0.0.1:$fport/api/v1/auth/me" >/dev/null
+
+# wrk → "rps p50_ms p99_ms"
+measure() {
+  local name=$1; shift
+  wrk -t2 -c"$conns" -d"${duration}s" --latency "$@" > "$out/wrk-$name.txt"
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$out/wrk-$name.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$name.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$name.txt")
+  echo "$rps $p50 $p99"
+}
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+echo "bench: nginx static 1 KB"
+read -r n_rps n_p50 n_p99 < <(measure nginx "http://127.0.0.1:$nport/1k.txt")
+echo "bench: fincrm /healthz"
+read -r h_rps h_p50 h_p99 < <(measure healthz "http://127.0.0.1:$fport/healthz")
+h_rss=$(rss_mb "$fpid")
+echo "bench: fincrm /api/v1/auth/me"
+read -r m_rps m_p50 m_p99 < <(measure me -H "Cookie: $cookie" "http://127.0.0.1:$fport/api/v1/auth/me")
+m_rss=$(rss_mb "$fpid")
+ratio=$(echo "scale=1; 100 * $m_rps / $n_rps" | bc)
+hratio=$(echo "scale=1; 100 * $h_rps / $n_rps" | bc)
+
+cat > docs/PERFORMANCE.md <<MD
+# Performance
+
+Measured by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), on this project's machine
+($(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)), with wrk, 2 threads, $conns connections, ${duration} s per
+run; load generator, server and nginx share the same cores. SQLite database with
+$customers demo customers.
+
+## Foundation (issue 2)
+
+| what | requests/s | p50 | p99 | server RSS | vs nginx |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| nginx, 1 KB static file (the ceiling) | $n_rps | $n_p50 | $n_p99 | | 100 % |
+| fincrm \`GET /healthz\` | $h_rps | $h_p50 | $h_p99 | $h_rss MB | $hratio % |
+| fincrm \`GET /api/v1/auth/me\` with a session cookie | $m_rps | $m_p50 | $m_p99 | $m_rss MB | **$ratio %** |
+
+Target: the authenticated endpoint at ≥ 50 % of nginx's requests/s.
+
+| dataset | time |
+| --- | ---: |
+| \`fincrm demo --customers $customers\` on SQLite (org tree, ~1,000 staff, customers, indexes) | ${demo_s} s |
+
+Each authenticated request reads the session (primary-key lookup on the SHA-256 of
+the cookie token) and the user's profile (users ⋈ org_units ⋈ positions), and writes
+the session's last-seen time at most once a minute. Raw wrk output: bench/out/.
+MD
+echo "bench: written docs/PERFORMANCE.md"
+cat docs/PERFORMANCE.md
