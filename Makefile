@@ -8,7 +8,7 @@ PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq
 BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c17 $(WARN) -D_GNU_SOURCE -DFINCRM_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+ALL_CFLAGS = $(CFLAGS) -std=c17 $(WARN) -D_GNU_SOURCE -DFINCRM_VERSION='"$(VERSION)"' -Isrc -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   += $(PKG_LIBS) -lpthread
@@ -33,18 +33,18 @@ deps:
 	@bash scripts/deps.sh
 
 $(BUILD)/fincrm: $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # Files compiled into the binary with .incbin
 $(BUILD)/src/db/migrate.o $(BUILD)/src/http/routes.o: $(EMBEDDED)
 
 $(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 web: $(WEB_OUT)
 $(WEB_OUT): $(WEB_SRC) web/package-lock.json
