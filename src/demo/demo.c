@@ -47,7 +47,8 @@
 #define MAX_MANAGERS_PER_OUTLET 4
 #define AREAS_PER_COUNTY 3
 
-#define PG_BATCH_ROWS 2000                  /* customers per INSERT on PostgreSQL */
+#define PG_BATCH_ROWS 2000                     /* customers per INSERT on PostgreSQL */
+#define SQ_BATCH_ROWS 64                       /* customers per INSERT on SQLite (15 parameters each) */
 #define KEYSET_MAX_ENTRIES (UINT32_C(1) << 24) /* beyond this, uniqueness is not enforced */
 
 /* ---- pseudo-random numbers: splitmix64 ------------------------------------------------ */
@@ -65,8 +66,14 @@ static inline uint64_t rng_next(rng *r)
 }
 
 /* Uniform in [0, n) for n < 2^32 (Lemire's multiply-shift; the bias is < 2^-32). */
-static inline uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)(((rng_next(r) >> 32) * n) >> 32); }
-static inline bool rng_percent(rng *r, uint32_t pct) { return rng_below(r, 100) < pct; }
+static inline uint32_t rng_below(rng *r, uint32_t n)
+{
+    return (uint32_t)(((rng_next(r) >> 32) * n) >> 32);
+}
+static inline bool rng_percent(rng *r, uint32_t pct)
+{
+    return rng_below(r, 100) < pct;
+}
 
 /* Independent streams for the org tree, the staff and the customers, so that a change
  * in one part of the generator does not reshuffle the others. */
@@ -258,8 +265,8 @@ enum pos {
 };
 
 static const char *const pos_codes[P_COUNT] = {
-    "system_admin",  "province_admin",   "county_admin", "branch_admin",   "branch_head",    "lobby_manager",
-    "customer_manager", "loan_manager", "wealth_manager", "wealth_adviser", "private_banker",
+    "system_admin",     "province_admin", "county_admin",   "branch_admin",   "branch_head",    "lobby_manager",
+    "customer_manager", "loan_manager",   "wealth_manager", "wealth_adviser", "private_banker",
 };
 
 struct position {
@@ -481,8 +488,8 @@ static int make_org(struct demo *g, uint64_t seed)
 
 /* ---- staff (ORG-2) -------------------------------------------------------------------- */
 
-static int insert_user(struct demo *g, rng *r, int64_t id, const char *username, const char *display,
-                       int64_t unit_id, enum pos position, int64_t reports_to)
+static int insert_user(struct demo *g, rng *r, int64_t id, const char *username, const char *display, int64_t unit_id,
+                       enum pos position, int64_t reports_to)
 {
     char phone[16], *p = phone, credit[16];
     put_mobile(g, r, &p);
@@ -521,8 +528,8 @@ static int insert_user(struct demo *g, rng *r, int64_t id, const char *username,
 }
 
 /* Inserts a person with a random name; the name is left in display. */
-static int insert_person(struct demo *g, rng *r, int64_t id, const char *username, int64_t unit_id,
-                         enum pos position, int64_t reports_to, char display[32])
+static int insert_person(struct demo *g, rng *r, int64_t id, const char *username, int64_t unit_id, enum pos position,
+                         int64_t reports_to, char display[32])
 {
     char *p = display;
     put_person_name(g, r, rng_percent(r, 55), &p);
@@ -547,7 +554,7 @@ static enum pos manager_position(rng *r, int k)
     if (k == 0)
         return P_WEALTH_MANAGER;
     uint32_t u = rng_below(r, 100);
-    return u < 35 ? P_CUSTOMER_MANAGER
+    return u < 35   ? P_CUSTOMER_MANAGER
            : u < 60 ? P_LOAN_MANAGER
            : u < 85 ? P_WEALTH_MANAGER
            : u < 95 ? P_WEALTH_ADVISER
@@ -698,8 +705,7 @@ static void gen_individual(struct demo *g, rng *r, int county, struct row *w)
     do {
         seq = 1 + 2 * rng_below(r, 499) + (male ? 0 : 1);
     } while (!keyset_add(&g->id_numbers,
-                         (((uint32_t)county * AREAS_PER_COUNTY + area) * 32768 + (uint32_t)(day - g->birth_lo)) *
-                                 1000 +
+                         (((uint32_t)county * AREAS_PER_COUNTY + area) * 32768 + (uint32_t)(day - g->birth_lo)) * 1000 +
                              seq) &&
              ++tries < 32);
     p = w->id_number;
@@ -820,8 +826,8 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
     /* created in id order over the three years before the epoch, at a random moment of
      * the row's slice; half of them updated since */
     int64_t span = CUSTOMER_SPAN_S, slice = span / n;
-    w->created_at = DEMO_EPOCH_MS - span * 1000 + span * i / n * 1000 + rng_below(r, (uint32_t)(slice > 0 ? slice : 1)) * 1000 +
-                    rng_below(r, 1000);
+    w->created_at = DEMO_EPOCH_MS - span * 1000 + span * i / n * 1000 +
+                    rng_below(r, (uint32_t)(slice > 0 ? slice : 1)) * 1000 + rng_below(r, 1000);
     int64_t room = DEMO_EPOCH_MS - w->created_at;
     if (room > 365 * DAY_MS)
         room = 365 * DAY_MS;
@@ -830,8 +836,8 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
 
 /* ---- writing customers: SQLite one row per step, PostgreSQL arrays ----------------- */
 
-#define CUSTOMER_COLUMNS                                                                                      \
-    "id, customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, address, unit_id, " \
+#define CUSTOMER_COLUMNS                                                                                               \
+    "id, customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, address, unit_id, "          \
     "manager_id, created_at, updated_at"
 #define NCOLS 15
 
@@ -858,8 +864,9 @@ struct loader {
     struct demo *g;
     db_stmt *st;
     bool pg;
-    int rows; /* PostgreSQL: rows in the arrays */
-    struct abuf col[NCOLS];
+    int rows;               /* rows waiting for the next INSERT */
+    struct abuf col[NCOLS]; /* PostgreSQL: one array literal per column */
+    struct row *batch;      /* SQLite: the waiting rows */
 };
 
 /* PostgreSQL array literal elements: integers bare, text quoted with \ escapes. */
@@ -902,63 +909,100 @@ static void arr_text(struct abuf *b, bool first, const char *s, size_t n)
     b->p[b->len++] = '"';
 }
 
+/* SQLite: binds row w as the k-th row (from 0) of a multi-row VALUES statement. */
+static int sq_bind_row(db_stmt *st, int k, const struct row *w)
+{
+    int b = k * NCOLS;
+    int rc = db_bind_int64(st, b + 1, w->id);
+    rc |= db_bind_textn(st, b + 2, w->no, w->no_len);
+    rc |= db_bind_text(st, b + 3, w->kind);
+    rc |= db_bind_text(st, b + 4, w->status);
+    rc |= db_bind_textn(st, b + 5, w->name, w->name_len);
+    rc |= db_bind_text(st, b + 6, w->gender);
+    rc |= w->has_birth ? db_bind_textn(st, b + 7, w->birth, 10) : db_bind_null(st, b + 7);
+    rc |= db_bind_text(st, b + 8, w->id_type);
+    rc |= db_bind_textn(st, b + 9, w->id_number, w->id_number_len);
+    rc |= db_bind_textn(st, b + 10, w->mobile, 11);
+    rc |= db_bind_textn(st, b + 11, w->address, w->address_len);
+    rc |= db_bind_int64(st, b + 12, w->unit_id);
+    rc |= w->manager_id ? db_bind_int64(st, b + 13, w->manager_id) : db_bind_null(st, b + 13);
+    rc |= db_bind_int64(st, b + 14, w->created_at);
+    rc |= db_bind_int64(st, b + 15, w->updated_at);
+    return rc;
+}
+
+/* "INSERT INTO customers (…) VALUES (?, …), …" for nrows rows; NULL-free (xmalloc). */
+static char *sq_insert_sql(int nrows)
+{
+    static const char head[] = "INSERT INTO customers (" CUSTOMER_COLUMNS ") VALUES ";
+    static const char group[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    char *sql = xmalloc(sizeof head + (size_t)nrows * sizeof group), *p = sql;
+    put_str(&p, head);
+    for (int k = 0; k < nrows; k++) {
+        if (k)
+            *p++ = ',';
+        put_str(&p, group);
+    }
+    *p = '\0';
+    return sql;
+}
+
 static int loader_flush(struct loader *l)
 {
-    if (!l->pg || l->rows == 0)
+    if (l->rows == 0)
         return 0;
-    for (int c = 0; c < NCOLS; c++) {
-        abuf_reserve(&l->col[c], 1);
-        l->col[c].p[l->col[c].len++] = '}';
-        db_bind_textn(l->st, c + 1, l->col[c].p, l->col[c].len);
-        l->col[c].len = 0;
+    db_stmt *st;
+    int rc = DB_OK;
+    if (l->pg) {
+        st = l->st;
+        for (int c = 0; c < NCOLS; c++) {
+            abuf_reserve(&l->col[c], 1);
+            l->col[c].p[l->col[c].len++] = '}';
+            rc |= db_bind_textn(st, c + 1, l->col[c].p, l->col[c].len);
+            l->col[c].len = 0;
+        }
+    } else {
+        st = l->st;
+        if (l->rows < SQ_BATCH_ROWS) { /* the last, shorter batch */
+            char *sql = sq_insert_sql(l->rows);
+            st = db_prepare(l->g->d, sql);
+            free(sql);
+            if (!st)
+                return fail_db(l->g, "preparing the customer insert");
+        }
+        for (int k = 0; k < l->rows; k++)
+            rc |= sq_bind_row(st, k, &l->batch[k]);
     }
     l->rows = 0;
-    int rc = db_step(l->st);
-    db_reset(l->st);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    db_reset(st);
     return rc == DB_DONE ? 0 : fail_db(l->g, "inserting customers");
 }
 
 static int loader_add(struct loader *l, const struct row *w)
 {
-    if (l->pg) {
-        bool first = l->rows == 0;
-        arr_int(&l->col[0], first, w->id);
-        arr_text(&l->col[1], first, w->no, w->no_len);
-        arr_text(&l->col[2], first, w->kind, strlen(w->kind));
-        arr_text(&l->col[3], first, w->status, strlen(w->status));
-        arr_text(&l->col[4], first, w->name, w->name_len);
-        arr_text(&l->col[5], first, w->gender, 1);
-        arr_text(&l->col[6], first, w->has_birth ? w->birth : NULL, 10);
-        arr_text(&l->col[7], first, w->id_type, strlen(w->id_type));
-        arr_text(&l->col[8], first, w->id_number, w->id_number_len);
-        arr_text(&l->col[9], first, w->mobile, 11);
-        arr_text(&l->col[10], first, w->address, w->address_len);
-        arr_int(&l->col[11], first, w->unit_id);
-        arr_int(&l->col[12], first, w->manager_id);
-        arr_int(&l->col[13], first, w->created_at);
-        arr_int(&l->col[14], first, w->updated_at);
-        return ++l->rows >= PG_BATCH_ROWS ? loader_flush(l) : 0;
+    if (!l->pg) {
+        l->batch[l->rows] = *w;
+        return ++l->rows >= SQ_BATCH_ROWS ? loader_flush(l) : 0;
     }
-    db_stmt *st = l->st;
-    int rc = db_bind_int64(st, 1, w->id);
-    rc |= db_bind_textn(st, 2, w->no, w->no_len);
-    rc |= db_bind_text(st, 3, w->kind);
-    rc |= db_bind_text(st, 4, w->status);
-    rc |= db_bind_textn(st, 5, w->name, w->name_len);
-    rc |= db_bind_text(st, 6, w->gender);
-    rc |= w->has_birth ? db_bind_textn(st, 7, w->birth, 10) : db_bind_null(st, 7);
-    rc |= db_bind_text(st, 8, w->id_type);
-    rc |= db_bind_textn(st, 9, w->id_number, w->id_number_len);
-    rc |= db_bind_textn(st, 10, w->mobile, 11);
-    rc |= db_bind_textn(st, 11, w->address, w->address_len);
-    rc |= db_bind_int64(st, 12, w->unit_id);
-    rc |= w->manager_id ? db_bind_int64(st, 13, w->manager_id) : db_bind_null(st, 13);
-    rc |= db_bind_int64(st, 14, w->created_at);
-    rc |= db_bind_int64(st, 15, w->updated_at);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : fail_db(l->g, "inserting customers");
+    bool first = l->rows == 0;
+    arr_int(&l->col[0], first, w->id);
+    arr_text(&l->col[1], first, w->no, w->no_len);
+    arr_text(&l->col[2], first, w->kind, strlen(w->kind));
+    arr_text(&l->col[3], first, w->status, strlen(w->status));
+    arr_text(&l->col[4], first, w->name, w->name_len);
+    arr_text(&l->col[5], first, w->gender, 1);
+    arr_text(&l->col[6], first, w->has_birth ? w->birth : NULL, 10);
+    arr_text(&l->col[7], first, w->id_type, strlen(w->id_type));
+    arr_text(&l->col[8], first, w->id_number, w->id_number_len);
+    arr_text(&l->col[9], first, w->mobile, 11);
+    arr_text(&l->col[10], first, w->address, w->address_len);
+    arr_int(&l->col[11], first, w->unit_id);
+    arr_int(&l->col[12], first, w->manager_id);
+    arr_int(&l->col[13], first, w->created_at);
+    arr_int(&l->col[14], first, w->updated_at);
+    return ++l->rows >= PG_BATCH_ROWS ? loader_flush(l) : 0;
 }
 
 /* ---- the customers indexes: dropped for the load, rebuilt after ----------------------- */
@@ -1012,18 +1056,21 @@ static int load_customers(struct demo *g, long n, uint64_t seed)
 
     if ((rc = drop_customer_indexes(g, saved, (int)ARRAY_LEN(saved), &nsaved)))
         goto out;
-    l.st = db_prepare(g->d, l.pg ? "INSERT INTO customers (" CUSTOMER_COLUMNS ") SELECT * FROM unnest("
-                                   "?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                                   "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], "
-                                   "?::bigint[], ?::bigint[])"
-                                 : "INSERT INTO customers (" CUSTOMER_COLUMNS ") VALUES "
-                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (l.pg) {
+        l.st = db_prepare(g->d, "INSERT INTO customers (" CUSTOMER_COLUMNS ") SELECT * FROM unnest("
+                                "?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                                "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], "
+                                "?::bigint[], ?::bigint[])");
+    } else {
+        char *sql = sq_insert_sql(SQ_BATCH_ROWS);
+        l.st = db_prepare(g->d, sql);
+        free(sql);
+        l.batch = xcalloc(SQ_BATCH_ROWS, sizeof *l.batch);
+    }
     if (!l.st) {
         rc = fail_db(g, "preparing the customer insert");
         goto out;
     }
-    int64_t tt = mono_us();
-    if (getenv("DEMO_GENONLY")) { for (long i = 0; i < n; i++) gen_customer(g, &r, i, n, w); fprintf(stderr, "gen %.2f\n", (mono_us()-tt)/1e6); n = 0; }
     for (long i = 0; i < n; i++) {
         gen_customer(g, &r, i, n, w);
         if ((rc = loader_add(&l, w)))
@@ -1031,9 +1078,8 @@ static int load_customers(struct demo *g, long n, uint64_t seed)
     }
     if ((rc = loader_flush(&l)))
         goto out;
-    fprintf(stderr, "load %.2f\n", (mono_us()-tt)/1e6); tt = mono_us();
     for (int i = 0; i < nsaved; i++)
-        if (fprintf(stderr, "idx %s %.2f\n", saved[i].name, (mono_us()-tt)/1e6), db_exec(g->d, saved[i].sql) != DB_OK) {
+        if (db_exec(g->d, saved[i].sql) != DB_OK) {
             rc = fail_db(g, "rebuilding the customers indexes");
             goto out;
         }
@@ -1042,6 +1088,7 @@ out:
         free(saved[i].sql);
     for (int c = 0; c < NCOLS; c++)
         free(l.col[c].p);
+    free(l.batch);
     free(w);
     return rc;
 }
@@ -1110,8 +1157,9 @@ static void print_summary(struct demo *g, FILE *out, long customers, uint64_t se
 {
     char a[32], b[32], c[32], e[32];
     int units = 1 + COUNTIES + g->nbranches + g->noutlets;
-    fprintf(out, "demo data (seed %llu): %d units (1 province union, %d county banks, %d branches, %d outlets), "
-                 "%s staff, %s customers (%s individual, %s corporate) in %.1f s\n",
+    fprintf(out,
+            "demo data (seed %llu): %d units (1 province union, %d county banks, %d branches, %d outlets), "
+            "%s staff, %s customers (%s individual, %s corporate) in %.1f s\n",
             (unsigned long long)seed, units, COUNTIES, g->nbranches, g->noutlets, fmt_count(a, g->nstaff),
             fmt_count(b, customers), fmt_count(c, g->individuals), fmt_count(e, g->corporates), seconds);
     fprintf(out, "demo logins (password %s):\n", DEMO_PASSWORD);
@@ -1165,12 +1213,10 @@ int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *errbuf, size
     if (db_kind(d) == DB_POSTGRES && (rc = pg_finish(g)))
         goto out;
     in_tx = false;
-    int64_t tc = mono_us();
     if (db_commit(d) != DB_OK) {
         rc = fail_db(g, "committing the demo data");
         goto out;
     }
-    fprintf(stderr, "commit %.2f\n", (mono_us()-tc)/1e6);
     rc = 0;
 out:
     if (in_tx)

@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
-#define DEMO_PROVINCE "云泽省"           /* invented */
+#define DEMO_PROVINCE "云泽省" /* invented */
 #define DEMO_PROVINCE_SHORT "云泽"
 #define DEMO_PROVINCE_UNION "云泽省农村信用社联合社"
-#define DEMO_AREA_PREFIX "36"            /* first two digits of every demo area code */
+#define DEMO_AREA_PREFIX "36" /* first two digits of every demo area code */
 
 struct demo_weighted {
     const char *s;

@@ -40,7 +40,7 @@ test('AUTH-3 /auth/me with the session cookie: the user object of the contract a
   assert.equal(typeof u.unit.name, 'string');
   assert.ok(u.unit.name.length > 0);
   assert.equal(u.unit.level, 'province', 'admin belongs to the province union');
-  assert.equal(u.position.code, 'admin');
+  assert.equal(u.position.code, 'system_admin');
   assert.equal(typeof u.position.name, 'string');
   assert.equal(u.must_change_password, false);
   assert.equal(typeof res.json.csrf_token, 'string');
