@@ -469,11 +469,10 @@ int serve(void)
     for (int i = 0; i < n; i++) {
         daemons[i] = MHD_start_daemon(
             MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
-            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+            MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
             server_cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, server_cfg.max_header,
-            MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-            MHD_OPTION_END);
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_END);
         if (!daemons[i]) {
             log_error("cannot listen on %s (in use, or not allowed)", server_cfg.listen);
             for (int k = 0; k < i; k++)
