@@ -269,7 +269,10 @@ static int cmd_serve(int argc, char **argv)
 
 static int cmd_routes(int argc, char **argv)
 {
-    (void)argv;
+    if (argc == 2 && str_eq(argv[1], "--help")) {
+        printf("usage: fincrm routes\n\nPrints every HTTP route, one 'METHOD /path' a line.\n");
+        return 0;
+    }
     if (argc > 1)
         return usage_error("routes", "");
     for (int i = 0; i < nroutes; i++)
@@ -279,7 +282,10 @@ static int cmd_routes(int argc, char **argv)
 
 static int cmd_version(int argc, char **argv)
 {
-    (void)argv;
+    if (argc == 2 && str_eq(argv[1], "--help")) {
+        printf("usage: fincrm version\n\nPrints the version of fincrm.\n");
+        return 0;
+    }
     if (argc > 1)
         return usage_error("version", "");
     printf("fincrm %s\n", FINCRM_VERSION);
