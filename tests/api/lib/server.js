@@ -283,7 +283,7 @@ export async function startServer(options = {}) {
   for (let attempt = 1; attempt <= 3 && !url; attempt++) {
     const port = await freePort();
     const fd = fs.openSync(logFile, 'a');
-    const args = ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, '--web', web];
+    const args = ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, '--web', web, ...(options.args || [])];
     fs.writeSync(fd, `\n$ ${BIN} ${args.join(' ')}\n`);
     child = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', fd, fd] });
     fs.closeSync(fd);
