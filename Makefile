@@ -26,7 +26,7 @@ WEB_OUT  := web/dist/index.html
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all run test check unit api e2e fuzz bench format deps clean web
+.PHONY: all run test check unit api e2e fuzz fuzz-smoke bench format deps clean web
 all: $(BUILD)/fincrm web
 
 deps:
@@ -62,9 +62,11 @@ run: deps all
 	@echo "fincrm: open http://$(LISTEN)/  —  demo logins (password Demo@2026): admin, county01, branch001, cm00001"
 	./$(BUILD)/fincrm serve --db sqlite:$(DEMO_DB) --listen $(LISTEN) --web web/dist
 
-test: deps all unit api e2e
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
-	@echo "fincrm: all tests passed"
+test: deps all unit fuzz-smoke api e2e
+	@echo "fincrm: all tests passed (unit, fuzz, API on SQLite and PostgreSQL, browser)"
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
