@@ -16,6 +16,8 @@
 struct auth_config auth_cfg = {
     .idle_ms = 30 * 60 * 1000,
     .absolute_ms = 12 * 60 * 60 * 1000,
+    .max_failures = 5,
+    .lock_ms = 15 * 60 * 1000,
 };
 
 /* Writes the session less often than on every request: a minute of precision is
@@ -89,17 +91,25 @@ err auth_login(req *r, const char *username, const char *password, struct user_p
         auth_verify_password(dummy_hash(), password);
         return E_INVALID_CREDENTIALS;
     }
-    if (!auth_verify_password(u.hash, password))
-        return E_INVALID_CREDENTIALS;
+    int64_t now = now_ms();
+    if (u.locked_until > now) /* AUTH-2: locked; the password is not even checked */
+        return E_ACCOUNT_LOCKED;
+    if (!auth_verify_password(u.hash, password)) {
+        if (auth_sql_login_failed(r->db, u.id, auth_cfg.max_failures, now + auth_cfg.lock_ms) != DB_OK)
+            return E_INTERNAL;
+        return u.failed_logins + 1 >= auth_cfg.max_failures ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
+    }
     if (u.disabled)
         return E_USER_DISABLED;
+    if (u.failed_logins > 0 && auth_sql_login_succeeded(r->db, u.id) != DB_OK)
+        return E_INTERNAL;
 
     char th[65];
     new_token(token);
     new_token(csrf);
     token_hash(token, th);
     const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
-    if (auth_sql_session_insert(r->db, th, u.id, csrf, now_ms(), r->client_ip, ua) != DB_OK)
+    if (auth_sql_session_insert(r->db, th, u.id, csrf, now, r->client_ip, ua) != DB_OK)
         return E_INTERNAL;
     return auth_profile(r, u.id, out);
 }

@@ -21,6 +21,8 @@
 struct auth_config {
     int64_t idle_ms;     /* AUTH-3: 30 minutes */
     int64_t absolute_ms; /* AUTH-3: 12 hours */
+    int max_failures;    /* AUTH-2: consecutive failed logins that lock the account (5) */
+    int64_t lock_ms;     /* AUTH-2: how long the lock lasts (15 minutes) */
 };
 extern struct auth_config auth_cfg;
 
@@ -63,8 +65,12 @@ struct auth_user_row {
     int64_t id;
     char hash[128];
     bool disabled;
+    int64_t locked_until;
+    int failed_logins;
 };
 int auth_sql_user_by_name(db *d, const char *username, struct auth_user_row *out); /* DB_ROW, DB_DONE, DB_ERROR */
+int auth_sql_login_failed(db *d, int64_t user_id, int max_failures, int64_t lock_until);
+int auth_sql_login_succeeded(db *d, int64_t user_id);
 int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
                             const char *ip, const char *user_agent);
 int auth_sql_session_get(db *d, const char *token_hash, struct session *s, bool *user_active);

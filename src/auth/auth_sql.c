@@ -8,7 +8,10 @@
 
 int auth_sql_user_by_name(db *d, const char *username, struct auth_user_row *out)
 {
-    db_stmt *st = db_query(d, "SELECT id, password_hash, status FROM users WHERE username = ?", "s", username);
+    db_stmt *st = db_query(d,
+                           "SELECT id, password_hash, status, locked_until, failed_logins FROM users"
+                           " WHERE username = ?",
+                           "s", username);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
@@ -16,9 +19,28 @@ int auth_sql_user_by_name(db *d, const char *username, struct auth_user_row *out
         out->id = db_col_int64(st, 0);
         str_copy(out->hash, db_col_text(st, 1), sizeof out->hash);
         out->disabled = strcmp(db_col_text(st, 2), "active") != 0;
+        out->locked_until = db_col_int64(st, 3);
+        out->failed_logins = (int)db_col_int64(st, 4);
     }
     db_reset(st);
     return rc;
+}
+
+/* One statement, so concurrent failures count exactly: the right-hand sides see the
+ * row as it was. Reaching the limit locks the account and starts a new count. */
+int auth_sql_login_failed(db *d, int64_t user_id, int max_failures, int64_t lock_until)
+{
+    return db_run(d,
+                  "UPDATE users SET"
+                  " locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,"
+                  " failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END"
+                  " WHERE id = ?",
+                  "iiii", (int64_t)max_failures, lock_until, (int64_t)max_failures, user_id);
+}
+
+int auth_sql_login_succeeded(db *d, int64_t user_id)
+{
+    return db_run(d, "UPDATE users SET failed_logins = 0 WHERE id = ?", "i", user_id);
 }
 
 int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,

@@ -22,6 +22,8 @@ static const struct err_info table[] = {
     {E_INVALID_CREDENTIALS, 401, "auth.invalid_credentials", "用户名或密码错误", "Wrong username or password"},
     {E_USER_DISABLED, 403, "auth.user_disabled", "该账号已停用，请联系管理员",
      "This account is disabled: please contact an administrator"},
+    {E_ACCOUNT_LOCKED, 403, "auth.account_locked", "密码错误次数过多，账号已锁定，请 15 分钟后再试",
+     "Too many failed logins: the account is locked, try again in 15 minutes"},
     {E_CSRF_FAILED, 403, "auth.csrf_failed", "请求校验失败，请刷新页面后重试",
      "The request failed its CSRF check: reload the page and try again"},
     {E_PASSWORD_WEAK, 422, "auth.password_weak", "密码至少 8 位，且须同时包含字母和数字",

@@ -16,6 +16,7 @@ EMBED(m0001_pg, "migrations/0001_foundation.pg.sql");
 EMBED(m0002_sqlite, "migrations/0002_customers.sql");
 EMBED(m0002_pg, "migrations/0002_customers.pg.sql");
 EMBED(m0003, "migrations/0003_default_roles.sql");
+EMBED(m0004, "migrations/0004_login_lockout.sql");
 
 static const struct migration {
     int version;
@@ -24,6 +25,7 @@ static const struct migration {
     {1, m0001_sqlite, m0001_pg},
     {2, m0002_sqlite, m0002_pg},
     {3, m0003, m0003},
+    {4, m0004, m0004},
 };
 
 int db_schema_version(db *d)
