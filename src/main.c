@@ -3,6 +3,7 @@
  * `--help`, and exit status 2 for a wrong flag. Flags override FINCRM_*
  * environment variables, which override the defaults.
  */
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -265,6 +266,44 @@ static int cmd_serve(int argc, char **argv)
     return serve();
 }
 
+/* ---- audit --------------------------------------------------------------------- */
+
+static const char audit_usage[] = "verify [--db URL]";
+
+/* AUTH-7: checks the audit log's hash chain; exit 0 intact, 1 broken or unreadable. */
+static int cmd_audit(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *url = env_or("FINCRM_DB", "sqlite:data/fincrm.db");
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'h':
+            printf("usage: fincrm audit %s\n\nverify: recomputes the audit log's hash chain and reports the first\n"
+                   "entry that was changed, or that the chain is intact (exit 0).\n",
+                   audit_usage);
+            return 0;
+        default: return usage_error("audit", audit_usage);
+        }
+    }
+    if (optind != argc - 1 || !str_eq(argv[optind], "verify"))
+        return usage_error("audit", audit_usage);
+    db *d = open_and_migrate(url);
+    if (!d)
+        return 1;
+    int64_t count, bad;
+    int rc = audit_verify(d, &count, &bad);
+    if (rc != DB_OK)
+        fprintf(stderr, "fincrm audit: cannot read the audit log: %s\n", db_errmsg(d));
+    else if (bad)
+        printf("audit log: chain BROKEN at entry %lld (%lld entries checked)\n", (long long)bad, (long long)count);
+    else
+        printf("audit log: %lld entries, chain intact\n", (long long)count);
+    db_close(d);
+    return rc == DB_OK && !bad ? 0 : 1;
+}
+
 /* ---- routes, version ------------------------------------------------------------ */
 
 static int cmd_routes(int argc, char **argv)
@@ -300,6 +339,7 @@ static const struct command {
     {"init", cmd_init, "create or upgrade the database, create the first admin"},
     {"demo", cmd_demo, "fill the database with deterministic demo data"},
     {"serve", cmd_serve, "run the HTTP server (API and UI)"},
+    {"audit", cmd_audit, "verify the audit log's hash chain (audit verify)"},
     {"routes", cmd_routes, "list the HTTP routes"},
     {"version", cmd_version, "print the version"},
 };

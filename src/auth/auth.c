@@ -5,6 +5,7 @@
  * and headers through http.h.
  */
 #include "auth.h"
+#include "audit/audit.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -80,6 +81,39 @@ static const char *dummy_hash(void)
     return hash;
 }
 
+/* The name as typed, cut to at most 64 bytes on a character boundary, for the log. */
+static const char *typed_name(req *r, const char *username)
+{
+    size_t n = strlen(username);
+    if (n <= 64)
+        return username;
+    n = 64;
+    while (n > 0 && ((unsigned char)username[n] & 0xc0) == 0x80)
+        n--;
+    return arena_strndup(r->a, username, n);
+}
+
+/* AUTH-7: every login, failed login and logout is recorded. */
+static int audit_login(req *r, int64_t user_id, const char *username, const char *action, const char *detail)
+{
+    struct audit_entry e = {
+        .user_id = user_id,
+        .username = typed_name(r, username),
+        .ip = r->client_ip,
+        .action = action,
+        .object_type = "user",
+        .object_id = user_id ? arena_printf(r->a, "%lld", (long long)user_id) : "",
+        .detail = detail,
+    };
+    return audit_write(r->db, &e);
+}
+
+/* Records a refused login and returns why it was refused. */
+static err refuse(req *r, int64_t user_id, const char *username, err why, const char *detail)
+{
+    return audit_login(r, user_id, username, "login_failed", detail) == DB_OK ? why : E_INTERNAL;
+}
+
 err auth_login(req *r, const char *username, const char *password, struct user_profile *out,
                char token[TOKEN_CHARS], char csrf[TOKEN_CHARS])
 {
@@ -89,28 +123,41 @@ err auth_login(req *r, const char *username, const char *password, struct user_p
         return E_INTERNAL;
     if (rc == DB_DONE) {
         auth_verify_password(dummy_hash(), password);
-        return E_INVALID_CREDENTIALS;
+        return refuse(r, 0, username, E_INVALID_CREDENTIALS, "{\"reason\":\"unknown_user\"}");
     }
     int64_t now = now_ms();
     if (u.locked_until > now) /* AUTH-2: locked; the password is not even checked */
-        return E_ACCOUNT_LOCKED;
+        return refuse(r, u.id, username, E_ACCOUNT_LOCKED, "{\"reason\":\"locked\"}");
     if (!auth_verify_password(u.hash, password)) {
-        if (auth_sql_login_failed(r->db, u.id, auth_cfg.max_failures, now + auth_cfg.lock_ms) != DB_OK)
+        bool locks = u.failed_logins + 1 >= auth_cfg.max_failures;
+        if (db_begin(r->db) != DB_OK)
             return E_INTERNAL;
-        return u.failed_logins + 1 >= auth_cfg.max_failures ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
+        if (auth_sql_login_failed(r->db, u.id, auth_cfg.max_failures, now + auth_cfg.lock_ms) != DB_OK ||
+            refuse(r, u.id, username, E_OK,
+                   locks ? "{\"reason\":\"wrong_password\",\"locked\":true}" : "{\"reason\":\"wrong_password\"}") !=
+                E_OK ||
+            db_commit(r->db) != DB_OK) {
+            db_rollback(r->db);
+            return E_INTERNAL;
+        }
+        return locks ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
     }
     if (u.disabled)
-        return E_USER_DISABLED;
-    if (u.failed_logins > 0 && auth_sql_login_succeeded(r->db, u.id) != DB_OK)
-        return E_INTERNAL;
+        return refuse(r, u.id, username, E_USER_DISABLED, "{\"reason\":\"disabled\"}");
 
     char th[65];
     new_token(token);
     new_token(csrf);
     token_hash(token, th);
     const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
-    if (auth_sql_session_insert(r->db, th, u.id, csrf, now, r->client_ip, ua) != DB_OK)
+    if (db_begin(r->db) != DB_OK)
         return E_INTERNAL;
+    if ((u.failed_logins > 0 && auth_sql_login_succeeded(r->db, u.id) != DB_OK) ||
+        auth_sql_session_insert(r->db, th, u.id, csrf, now, r->client_ip, ua) != DB_OK ||
+        audit_login(r, u.id, username, "login", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return E_INTERNAL;
+    }
     return auth_profile(r, u.id, out);
 }
 
@@ -149,7 +196,15 @@ bool auth_csrf_ok(req *r)
 
 err auth_logout(req *r)
 {
-    return auth_sql_session_delete(r->db, r->session->token_hash) == DB_OK ? E_OK : E_INTERNAL;
+    struct user_profile u;
+    if (auth_profile(r, r->session->user_id, &u) != E_OK || db_begin(r->db) != DB_OK)
+        return E_INTERNAL;
+    if (auth_sql_session_delete(r->db, r->session->token_hash) != DB_OK ||
+        audit_login(r, u.id, u.username, "logout", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return E_INTERNAL;
+    }
+    return E_OK;
 }
 
 err auth_profile(req *r, int64_t user_id, struct user_profile *out)

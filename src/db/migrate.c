@@ -17,6 +17,8 @@ EMBED(m0002_sqlite, "migrations/0002_customers.sql");
 EMBED(m0002_pg, "migrations/0002_customers.pg.sql");
 EMBED(m0003, "migrations/0003_default_roles.sql");
 EMBED(m0004, "migrations/0004_login_lockout.sql");
+EMBED(m0005_sqlite, "migrations/0005_audit_log.sql");
+EMBED(m0005_pg, "migrations/0005_audit_log.pg.sql");
 
 static const struct migration {
     int version;
@@ -26,6 +28,7 @@ static const struct migration {
     {2, m0002_sqlite, m0002_pg},
     {3, m0003, m0003},
     {4, m0004, m0004},
+    {5, m0005_sqlite, m0005_pg},
 };
 
 int db_schema_version(db *d)

@@ -13,7 +13,7 @@ const run = (...args) => spawnSync(BIN, args, { encoding: 'utf8', timeout: 30000
 const tmpDb = () => `sqlite:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fincrm-cli-')), 'c.db')}`;
 
 test('every subcommand answers --help with exit 0 and its usage', () => {
-  for (const cmd of ['init', 'demo', 'serve', 'routes', 'version']) {
+  for (const cmd of ['init', 'demo', 'serve', 'audit', 'routes', 'version']) {
     const r = run(cmd, '--help');
     assert.equal(r.status, 0, `${cmd} --help: ${r.stderr}`);
     assert.match(r.stdout, new RegExp(`usage: fincrm ${cmd}`));
