@@ -207,6 +207,32 @@ err auth_logout(req *r)
     return E_OK;
 }
 
+err auth_change_password(req *r, const char *current, const char *next, const char **field)
+{
+    char hash[128];
+    int64_t uid = r->session->user_id;
+    *field = "current_password";
+    if (auth_sql_password_get(r->db, uid, hash) != DB_ROW)
+        return E_INTERNAL;
+    if (!auth_verify_password(hash, current))
+        return E_WRONG_PASSWORD;
+    *field = "new_password";
+    if (auth_password_policy(next) != E_OK)
+        return E_PASSWORD_WEAK;
+    if (strcmp(current, next) == 0)
+        return E_PASSWORD_UNCHANGED;
+    *field = NULL;
+    struct user_profile u;
+    if (auth_hash_password(next, hash) != 0 || auth_profile(r, uid, &u) != E_OK || db_begin(r->db) != DB_OK)
+        return E_INTERNAL;
+    if (auth_sql_password_set(r->db, uid, hash, r->session->token_hash) != DB_OK ||
+        audit_login(r, uid, u.username, "password_changed", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return E_INTERNAL;
+    }
+    return E_OK;
+}
+
 err auth_profile(req *r, int64_t user_id, struct user_profile *out)
 {
     int rc = auth_sql_profile(r->db, r->a, user_id, out);

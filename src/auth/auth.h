@@ -58,6 +58,8 @@ bool auth_csrf_ok(req *r);
 err auth_login(req *r, const char *username, const char *password, struct user_profile *out, char token[TOKEN_CHARS],
                char csrf[TOKEN_CHARS]);
 err auth_logout(req *r);
+/* AUTH-1: change one's own password; other sessions of the user end. */
+err auth_change_password(req *r, const char *current, const char *next, const char **field);
 err auth_profile(req *r, int64_t user_id, struct user_profile *out);
 
 /* SQL (auth_sql.c) */
@@ -71,6 +73,8 @@ struct auth_user_row {
 int auth_sql_user_by_name(db *d, const char *username, struct auth_user_row *out); /* DB_ROW, DB_DONE, DB_ERROR */
 int auth_sql_login_failed(db *d, int64_t user_id, int max_failures, int64_t lock_until);
 int auth_sql_login_succeeded(db *d, int64_t user_id);
+int auth_sql_password_get(db *d, int64_t user_id, char hash[128]);
+int auth_sql_password_set(db *d, int64_t user_id, const char *hash, const char *keep_session);
 int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
                             const char *ip, const char *user_agent);
 int auth_sql_session_get(db *d, const char *token_hash, struct session *s, bool *user_active);
@@ -84,6 +88,7 @@ int auth_sql_user_create(db *d, const char *username, const char *hash, const ch
 int handle_login(req *r);
 int handle_logout(req *r);
 int handle_me(req *r);
+int handle_change_password(req *r);
 
 /* Shared by the handlers: {"id":…, "username":…, …} */
 void auth_write_user(jw *w, const struct user_profile *u);

@@ -75,6 +75,22 @@ int handle_logout(req *r)
     return 204;
 }
 
+int handle_change_password(req *r)
+{
+    json_t *body = req_json_object(r);
+    if (!body)
+        return err_info(r->error)->status;
+    const char *current = req_str_field(r, body, "current_password", true);
+    if (!current)
+        return err_info(r->error)->status;
+    const char *next = req_str_field(r, body, "new_password", true);
+    if (!next)
+        return err_info(r->error)->status;
+    const char *field = NULL;
+    err e = auth_change_password(r, current, next, &field);
+    return e == E_OK ? 204 : req_fail(r, e, field);
+}
+
 int handle_me(req *r)
 {
     struct user_profile u;

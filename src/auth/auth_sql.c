@@ -43,6 +43,29 @@ int auth_sql_login_succeeded(db *d, int64_t user_id)
     return db_run(d, "UPDATE users SET failed_logins = 0 WHERE id = ?", "i", user_id);
 }
 
+int auth_sql_password_get(db *d, int64_t user_id, char hash[128])
+{
+    db_stmt *st = db_query(d, "SELECT password_hash FROM users WHERE id = ?", "i", user_id);
+    if (!st)
+        return DB_ERROR;
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        str_copy(hash, db_col_text(st, 0), 128);
+    db_reset(st);
+    return rc;
+}
+
+/* New hash, no forced change any more, and every other session of the user ends. */
+int auth_sql_password_set(db *d, int64_t user_id, const char *hash, const char *keep_session)
+{
+    int rc = db_run(d,
+                    "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
+                    "sii", hash, now_ms(), user_id);
+    if (rc == DB_OK)
+        rc = db_run(d, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", "is", user_id, keep_session);
+    return rc;
+}
+
 int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
                             const char *ip, const char *user_agent)
 {

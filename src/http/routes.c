@@ -57,5 +57,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/auth/login", handle_login, ROUTE_LOGIN, "Sign in with username and password (AUTH-1)"},
     {"POST", "/api/v1/auth/logout", handle_logout, ROUTE_SESSION, "End this session (AUTH-3)"},
     {"GET", "/api/v1/auth/me", handle_me, ROUTE_SESSION, "The signed-in user and the CSRF token (AUTH-3)"},
+    {"POST", "/api/v1/auth/password", handle_change_password, ROUTE_SESSION,
+     "Change one's own password; other sessions end (AUTH-1)"},
 };
 const int nroutes = (int)ARRAY_LEN(routes);
