@@ -9,6 +9,7 @@ export const pcMenu = [
     titleKey: 'menu.system',
     icon: 'Setting',
     children: [
+      { key: 'password', titleKey: 'menu.password', icon: 'Lock', path: '/password' },
       { key: 'about', titleKey: 'menu.about', icon: 'InfoFilled', path: '/about' },
     ],
   },

@@ -32,6 +32,7 @@ export default {
     home: 'Home',
     system: 'System',
     about: 'About',
+    password: 'Change password',
   },
   tabs: {
     alerts: 'Alerts',
@@ -98,6 +99,18 @@ export default {
     position: 'Position',
     chooseLang: 'Choose language',
     cancel: 'Cancel',
+  },
+  password: {
+    title: 'Change password',
+    current: 'Current password',
+    new: 'New password',
+    confirm: 'Repeat new password',
+    rule: 'At least 8 characters with letters and digits; any printable character',
+    currentRequired: 'Enter the current password',
+    newRequired: 'Enter a new password',
+    mismatch: 'The two new passwords differ',
+    submit: 'Change password',
+    changed: 'Password changed; sign-ins on other devices have ended',
   },
   common: {
     loading: 'Loading…',

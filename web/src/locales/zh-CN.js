@@ -32,6 +32,7 @@ export default {
     home: '工作台',
     system: '系统',
     about: '关于',
+    password: '修改密码',
   },
   tabs: {
     alerts: '提醒',
@@ -98,6 +99,18 @@ export default {
     position: '职位',
     chooseLang: '选择语言',
     cancel: '取消',
+  },
+  password: {
+    title: '修改密码',
+    current: '当前密码',
+    new: '新密码',
+    confirm: '确认新密码',
+    rule: '至少 8 位，须同时包含字母和数字，可使用任意可见字符',
+    currentRequired: '请输入当前密码',
+    newRequired: '请输入新密码',
+    mismatch: '两次输入的新密码不一致',
+    submit: '确认修改',
+    changed: '密码已修改，其他设备上的登录已退出',
   },
   common: {
     loading: '加载中…',
