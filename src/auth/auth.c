@@ -169,7 +169,7 @@ err auth_session_load(req *r)
     struct session *s = arena_calloc(r->a, sizeof *s);
     token_hash(token, s->token_hash);
     bool active = false;
-    int rc = auth_sql_session_get(r->db, s->token_hash, s, &active);
+    int rc = auth_sql_session_get(r->db, r->a, s->token_hash, s, &active);
     if (rc == DB_ERROR)
         return E_INTERNAL;
     if (rc == DB_DONE)
@@ -196,11 +196,11 @@ bool auth_csrf_ok(req *r)
 
 err auth_logout(req *r)
 {
-    struct user_profile u;
-    if (auth_profile(r, r->session->user_id, &u) != E_OK || db_begin(r->db) != DB_OK)
+    const struct session *s = r->session;
+    if (db_begin(r->db) != DB_OK)
         return E_INTERNAL;
-    if (auth_sql_session_delete(r->db, r->session->token_hash) != DB_OK ||
-        audit_login(r, u.id, u.username, "logout", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
+    if (auth_sql_session_delete(r->db, s->token_hash) != DB_OK ||
+        audit_login(r, s->user_id, s->username, "logout", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return E_INTERNAL;
     }
@@ -222,11 +222,10 @@ err auth_change_password(req *r, const char *current, const char *next, const ch
     if (strcmp(current, next) == 0)
         return E_PASSWORD_UNCHANGED;
     *field = NULL;
-    struct user_profile u;
-    if (auth_hash_password(next, hash) != 0 || auth_profile(r, uid, &u) != E_OK || db_begin(r->db) != DB_OK)
+    if (auth_hash_password(next, hash) != 0 || db_begin(r->db) != DB_OK)
         return E_INTERNAL;
     if (auth_sql_password_set(r->db, uid, hash, r->session->token_hash) != DB_OK ||
-        audit_login(r, uid, u.username, "password_changed", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
+        audit_login(r, uid, r->session->username, "password_changed", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return E_INTERNAL;
     }

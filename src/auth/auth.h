@@ -28,6 +28,7 @@ extern struct auth_config auth_cfg;
 
 struct session {
     int64_t user_id;
+    const char *username; /* in the request arena */
     char token_hash[65];
     char csrf[TOKEN_CHARS];
     int64_t created_at, last_seen_at;
@@ -77,7 +78,7 @@ int auth_sql_password_get(db *d, int64_t user_id, char hash[128]);
 int auth_sql_password_set(db *d, int64_t user_id, const char *hash, const char *keep_session);
 int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
                             const char *ip, const char *user_agent);
-int auth_sql_session_get(db *d, const char *token_hash, struct session *s, bool *user_active);
+int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session *s, bool *user_active);
 int auth_sql_session_touch(db *d, const char *token_hash, int64_t now);
 int auth_sql_session_delete(db *d, const char *token_hash);
 int auth_sql_profile(db *d, arena *a, int64_t user_id, struct user_profile *out);

@@ -46,15 +46,10 @@ static void set_session_cookie(req *r, const char *token, int64_t max_age_s)
 
 int handle_login(req *r)
 {
-    json_t *body = req_json_object(r);
-    if (!body)
-        return err_info(r->error)->status;
-    const char *username = req_str_field(r, body, "username", true);
-    if (!username)
-        return err_info(r->error)->status;
-    const char *password = req_str_field(r, body, "password", true);
+    const char *username = req_body_str(r, "username");
+    const char *password = username ? req_body_str(r, "password") : NULL;
     if (!password)
-        return err_info(r->error)->status;
+        return req_status(r);
 
     struct user_profile u;
     char token[TOKEN_CHARS], csrf[TOKEN_CHARS];
@@ -77,15 +72,10 @@ int handle_logout(req *r)
 
 int handle_change_password(req *r)
 {
-    json_t *body = req_json_object(r);
-    if (!body)
-        return err_info(r->error)->status;
-    const char *current = req_str_field(r, body, "current_password", true);
-    if (!current)
-        return err_info(r->error)->status;
-    const char *next = req_str_field(r, body, "new_password", true);
+    const char *current = req_body_str(r, "current_password");
+    const char *next = current ? req_body_str(r, "new_password") : NULL;
     if (!next)
-        return err_info(r->error)->status;
+        return req_status(r);
     const char *field = NULL;
     err e = auth_change_password(r, current, next, &field);
     return e == E_OK ? 204 : req_fail(r, e, field);

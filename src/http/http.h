@@ -79,6 +79,9 @@ const char *req_query(req *r, const char *name);
  * set the request's error (code and field) and return NULL / false. */
 json_t *req_json_object(req *r);
 const char *req_str_field(req *r, json_t *obj, const char *name, bool required);
+/* A required string member of the body object: decodes the body on first use. */
+const char *req_body_str(req *r, const char *name);
+int req_status(const req *r); /* the HTTP status of the error set on r */
 
 /* Server settings (serve.c) */
 struct server_config {

@@ -120,6 +120,14 @@ const char *req_str_field(req *r, json_t *obj, const char *name, bool required)
     return v;
 }
 
+const char *req_body_str(req *r, const char *name)
+{
+    json_t *body = req_json_object(r);
+    return body ? req_str_field(r, body, name, true) : NULL;
+}
+
+int req_status(const req *r) { return err_info(r->error)->status; }
+
 /* ---- routing ------------------------------------------------------------------ */
 
 /* Matches path against pattern segment by segment; {name} takes one segment. */
@@ -258,7 +266,7 @@ static enum MHD_Result respond(req *r)
 
     if (!resp) {
         if (r->error) {
-            status = err_info(r->error)->status;
+            status = req_status(r);
         } else {
             status = dispatch(r);
             if (r->db && r->error == E_INTERNAL) {
