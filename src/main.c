@@ -306,16 +306,43 @@ static int cmd_audit(int argc, char **argv)
 
 /* ---- routes, version ------------------------------------------------------------ */
 
+static const char *route_data_name(enum route_data d)
+{
+    static const char *const names[] = {"none", "customers", "users", "audit"};
+    return names[d];
+}
+
 static int cmd_routes(int argc, char **argv)
 {
     if (argc == 2 && str_eq(argv[1], "--help")) {
-        printf("usage: fincrm routes\n\nPrints every HTTP route, one 'METHOD /path' a line.\n");
+        printf("usage: fincrm routes [--json]\n\nPrints every HTTP route, one 'METHOD /path' a line;\n"
+               "--json adds who may call it: session, permission and scoped data (ORG-3, ORG-4).\n");
         return 0;
     }
-    if (argc > 1)
+    bool json = argc == 2 && str_eq(argv[1], "--json");
+    if (argc > 1 && !json)
         return usage_error("routes", "");
-    for (int i = 0; i < nroutes; i++)
-        printf("%s %s\n", routes[i].method, routes[i].path);
+    jw w;
+    jw_init(&w, 4096);
+    jw_arr(&w);
+    for (int i = 0; i < nroutes; i++) {
+        const struct route *rt = &routes[i];
+        if (!json) {
+            printf("%s %s\n", rt->method, rt->path);
+            continue;
+        }
+        jw_obj(&w);
+        jw_kstr(&w, "method", rt->method);
+        jw_kstr(&w, "path", rt->path);
+        jw_kbool(&w, "session", rt->flags & ROUTE_SESSION);
+        jw_kstr(&w, "perm", rt->perm);
+        jw_kstr(&w, "data", route_data_name(rt->data));
+        jw_end(&w);
+    }
+    jw_end(&w);
+    if (json)
+        printf("%s\n", jw_take(&w));
+    jw_dispose(&w);
     return 0;
 }
 

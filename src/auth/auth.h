@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "org/access.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +33,8 @@ struct session {
     char token_hash[65];
     char csrf[TOKEN_CHARS];
     int64_t created_at, last_seen_at;
+    bool must_change_password; /* AUTH-1: a one-time password from an admin reset */
+    struct access access;      /* role, data scope and permissions (ORG-3, ORG-4) */
 };
 
 /* A user as the UI and the API show it. Strings live in the request arena. */
@@ -79,6 +82,7 @@ int auth_sql_password_set(db *d, int64_t user_id, const char *hash, const char *
 int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
                             const char *ip, const char *user_agent);
 int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session *s, bool *user_active);
+
 int auth_sql_session_touch(db *d, const char *token_hash, int64_t now);
 int auth_sql_session_delete(db *d, const char *token_hash);
 int auth_sql_profile(db *d, arena *a, int64_t user_id, struct user_profile *out);

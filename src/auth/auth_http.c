@@ -27,13 +27,46 @@ void auth_write_user(jw *w, const struct user_profile *u)
     jw_end(w);
 }
 
-static void write_user_and_csrf(req *r, const struct user_profile *u, const char *csrf)
+/* What the UI needs to build its menus and forms: permissions, data scope and
+ * the field rules of the user's role (ORG-3, ORG-4, ORG-6). */
+static void write_access(req *r, const struct access *acc)
 {
+    jw *w = &r->out;
+    jw_kobj(w, "access");
+    jw_kstr(w, "data_scope", data_scope_name(acc->scope));
+    jw_karr(w, "permissions");
+    for (int i = 0; i < acc->nperms; i++)
+        jw_str(w, acc->perms[i]);
+    jw_end(w);
+    struct field_rule rules[64];
+    jw_kobj(w, "fields");
+    if (ncustomer_fields <= 64 && field_rules_load(r->db, r->a, acc->role_id, rules) == DB_OK)
+        for (int i = 0; i < ncustomer_fields; i++) {
+            jw_kobj(w, rules[i].field);
+            jw_kstr(w, "access", field_access_name(rules[i].access));
+            jw_kstr(w, "masking", field_masking_name(rules[i].masking));
+            jw_end(w);
+        }
+    jw_end(w);
+    jw_end(w);
+}
+
+static err write_user_and_csrf(req *r, const struct user_profile *u, const char *csrf)
+{
+    struct access loaded;
+    const struct access *acc = req_access(r);
+    if (!acc) {
+        if (access_load(r->db, r->a, u->id, &loaded) != DB_OK)
+            return E_INTERNAL;
+        acc = &loaded;
+    }
     jw_obj(&r->out);
     jw_key(&r->out, "user");
     auth_write_user(&r->out, u);
     jw_kstr(&r->out, "csrf_token", csrf);
+    write_access(r, acc);
     jw_end(&r->out);
+    return E_OK;
 }
 
 static void set_session_cookie(req *r, const char *token, int64_t max_age_s)
@@ -57,7 +90,8 @@ int handle_login(req *r)
     if (e != E_OK)
         return req_fail(r, e, NULL);
     set_session_cookie(r, token, auth_cfg.absolute_ms / 1000);
-    write_user_and_csrf(r, &u, csrf);
+    if (write_user_and_csrf(r, &u, csrf) != E_OK)
+        return req_fail(r, E_INTERNAL, NULL);
     return 200;
 }
 
@@ -87,6 +121,7 @@ int handle_me(req *r)
     err e = auth_profile(r, r->session->user_id, &u);
     if (e != E_OK)
         return req_fail(r, e, NULL);
-    write_user_and_csrf(r, &u, r->session->csrf);
+    if (write_user_and_csrf(r, &u, r->session->csrf) != E_OK)
+        return req_fail(r, E_INTERNAL, NULL);
     return 200;
 }

@@ -78,7 +78,8 @@ int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, cons
 int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session *s, bool *user_active)
 {
     db_stmt *st = db_query(d,
-                           "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status, u.username"
+                           "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status, u.username,"
+                           " u.must_change_password"
                            " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
                            "s", token_hash);
     if (!st)
@@ -91,6 +92,7 @@ int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session
         s->last_seen_at = db_col_int64(st, 3);
         *user_active = strcmp(db_col_text(st, 4), "active") == 0;
         s->username = arena_strdup(a, db_col_text(st, 5));
+        s->must_change_password = db_col_int64(st, 6) != 0;
     }
     db_reset(st);
     return rc;

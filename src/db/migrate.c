@@ -19,6 +19,7 @@ EMBED(m0003, "migrations/0003_default_roles.sql");
 EMBED(m0004, "migrations/0004_login_lockout.sql");
 EMBED(m0005_sqlite, "migrations/0005_audit_log.sql");
 EMBED(m0005_pg, "migrations/0005_audit_log.pg.sql");
+EMBED(m0006, "migrations/0006_access.sql");
 
 static const struct migration {
     int version;
@@ -29,6 +30,7 @@ static const struct migration {
     {3, m0003, m0003},
     {4, m0004, m0004},
     {5, m0005_sqlite, m0005_pg},
+    {6, m0006, NULL},
 };
 
 int db_schema_version(db *d)

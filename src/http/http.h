@@ -56,7 +56,14 @@ enum route_flags {
     ROUTE_SESSION = 1 << 0, /* a signed-in user; state-changing methods also need CSRF */
     ROUTE_LOGIN = 1 << 1,   /* the login route: no session, no CSRF, JSON body */
     ROUTE_NODB = 1 << 2,    /* answers without the database (liveness, metrics) */
+    ROUTE_PWCHANGE = 1 << 3, /* allowed while the user must still change a one-time password */
 };
+
+/* What rows a route returns, declared so that the data scope (ORG-4) cannot be
+ * forgotten: handlers get the caller's scope only through req_scope(), which
+ * refuses routes that declare DATA_NONE, and a test refuses customer-data routes
+ * without a permission and a scope. */
+enum route_data { DATA_NONE = 0, DATA_CUSTOMERS, DATA_USERS, DATA_AUDIT };
 
 struct route {
     const char *method;
@@ -64,6 +71,8 @@ struct route {
     handler_fn fn;
     unsigned flags;
     const char *summary;
+    const char *perm;     /* permission the caller needs (access.h), NULL: any signed-in user */
+    enum route_data data; /* rows returned under the caller's data scope */
 };
 
 extern const struct route routes[];
@@ -82,6 +91,13 @@ const char *req_str_field(req *r, json_t *obj, const char *name, bool required);
 /* A required string member of the body object: decodes the body on first use. */
 const char *req_body_str(req *r, const char *name);
 int req_status(const req *r); /* the HTTP status of the error set on r */
+
+/* The caller's access (permissions, data scope). req_scope() is for routes that
+ * declare scoped data: on any other route it logs the bug and returns NULL, and
+ * the handler answers 500. */
+struct access;
+const struct access *req_access(req *r);
+const struct access *req_scope(req *r);
 
 /* Server settings (serve.c) */
 struct server_config {

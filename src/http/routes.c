@@ -48,16 +48,21 @@ static int handle_openapi(req *r)
     return 200;
 }
 
+/* Every entry names its permission (NULL: any signed-in user, or public) and the
+ * scoped data it returns; the compiler refuses an entry that leaves them out. */
 const struct route routes[] = {
-    {"GET", "/healthz", handle_healthz, ROUTE_NODB, "Liveness: the process is up"},
-    {"GET", "/readyz", handle_readyz, ROUTE_PUBLIC, "Readiness: the database answers"},
-    {"GET", "/metrics", handle_metrics, ROUTE_NODB, "Prometheus metrics"},
-    {"GET", "/api/v1/openapi.json", handle_openapi, ROUTE_NODB, "This API's OpenAPI 3 document"},
-    {"GET", "/api/v1/version", handle_version, ROUTE_NODB, "Server version and database backend"},
-    {"POST", "/api/v1/auth/login", handle_login, ROUTE_LOGIN, "Sign in with username and password (AUTH-1)"},
-    {"POST", "/api/v1/auth/logout", handle_logout, ROUTE_SESSION, "End this session (AUTH-3)"},
-    {"GET", "/api/v1/auth/me", handle_me, ROUTE_SESSION, "The signed-in user and the CSRF token (AUTH-3)"},
-    {"POST", "/api/v1/auth/password", handle_change_password, ROUTE_SESSION,
-     "Change one's own password; other sessions end (AUTH-1)"},
+    {"GET", "/healthz", handle_healthz, ROUTE_NODB, "Liveness: the process is up", NULL, DATA_NONE},
+    {"GET", "/readyz", handle_readyz, ROUTE_PUBLIC, "Readiness: the database answers", NULL, DATA_NONE},
+    {"GET", "/metrics", handle_metrics, ROUTE_NODB, "Prometheus metrics", NULL, DATA_NONE},
+    {"GET", "/api/v1/openapi.json", handle_openapi, ROUTE_NODB, "This API's OpenAPI 3 document", NULL, DATA_NONE},
+    {"GET", "/api/v1/version", handle_version, ROUTE_NODB, "Server version and database backend", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/login", handle_login, ROUTE_LOGIN, "Sign in with username and password (AUTH-1)", NULL,
+     DATA_NONE},
+    {"POST", "/api/v1/auth/logout", handle_logout, ROUTE_SESSION | ROUTE_PWCHANGE, "End this session (AUTH-3)", NULL,
+     DATA_NONE},
+    {"GET", "/api/v1/auth/me", handle_me, ROUTE_SESSION | ROUTE_PWCHANGE,
+     "The signed-in user and the CSRF token (AUTH-3)", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/password", handle_change_password, ROUTE_SESSION | ROUTE_PWCHANGE,
+     "Change one's own password; other sessions end (AUTH-1)", NULL, DATA_NONE},
 };
 const int nroutes = (int)ARRAY_LEN(routes);

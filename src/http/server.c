@@ -128,6 +128,20 @@ const char *req_body_str(req *r, const char *name)
 
 int req_status(const req *r) { return err_info(r->error)->status; }
 
+const struct access *req_access(req *r)
+{
+    return r->session ? &r->session->access : NULL;
+}
+
+const struct access *req_scope(req *r)
+{
+    if (!r->route || r->route->data == DATA_NONE || !r->session) {
+        log_error("route %s %s reads scoped data without declaring it", r->method, r->route ? r->route->path : "?");
+        return NULL;
+    }
+    return &r->session->access;
+}
+
 /* ---- routing ------------------------------------------------------------------ */
 
 /* Matches path against pattern segment by segment; {name} takes one segment. */
@@ -214,6 +228,10 @@ static int dispatch(req *r)
             return req_fail(r, e, NULL);
         if (is_state_changing(r->method) && !auth_csrf_ok(r))
             return req_fail(r, E_CSRF_FAILED, NULL);
+        if (r->session->must_change_password && !(found->flags & ROUTE_PWCHANGE))
+            return req_fail(r, E_PASSWORD_CHANGE_REQUIRED, NULL);
+        if (found->perm && !access_has(&r->session->access, found->perm))
+            return req_fail(r, E_FORBIDDEN, NULL);
     }
     return found->fn(r);
 }

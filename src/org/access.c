@@ -1,0 +1,287 @@
+/*
+ * access.c — permissions, data scope and field security (see access.h).
+ */
+#include "access.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The catalogue. Modules add their permissions here; migrations grant them. */
+const struct perm_info perm_catalog[] = {
+    {"customers.view", "customers", true, "客户查询", "View customers"},
+    {"customers.create", "customers", false, "新建客户", "Create customers"},
+    {"customers.edit", "customers", false, "修改客户", "Edit customers"},
+    {"customers.delete", "customers", false, "删除客户", "Delete customers"},
+    {"customers.assign", "customers", false, "分配客户", "Assign customers"},
+    {"customers.import", "customers", false, "导入客户", "Import customers"},
+    {"customers.export", "customers", false, "导出客户", "Export customers"},
+    {"customers.reveal", "customers", false, "查看脱敏信息", "Reveal masked fields"},
+    {"approvals.approve", "approvals", false, "审批", "Approve requests"},
+    {"org.manage", "system", true, "机构管理", "Manage the org tree"},
+    {"users.view", "system", true, "用户查询", "View users"},
+    {"users.manage", "system", false, "用户管理", "Manage users"},
+    {"roles.manage", "system", true, "角色权限", "Manage roles and permissions"},
+    {"audit.view", "system", true, "审计日志", "Search the audit log"},
+    {"suggestions.manage", "system", true, "意见建议处理", "Read and answer suggestions"},
+    {"staff.handover", "system", true, "离职交接", "Hand over a leaving user's work"},
+};
+const int nperm_catalog = (int)ARRAY_LEN(perm_catalog);
+
+const struct perm_info *perm_find(const char *code)
+{
+    for (int i = 0; code && i < nperm_catalog; i++)
+        if (strcmp(perm_catalog[i].code, code) == 0)
+            return &perm_catalog[i];
+    return NULL;
+}
+
+static const char *const scope_names[] = {"self", "self_and_reports", "unit", "subtree", "all"};
+
+const char *data_scope_name(enum data_scope s)
+{
+    return scope_names[s];
+}
+
+bool data_scope_parse(const char *name, enum data_scope *out)
+{
+    for (int i = 0; name && i < (int)ARRAY_LEN(scope_names); i++)
+        if (strcmp(scope_names[i], name) == 0) {
+            *out = (enum data_scope)i;
+            return true;
+        }
+    return false;
+}
+
+bool access_has(const struct access *a, const char *perm)
+{
+    if (!a || !perm)
+        return false;
+    for (int i = 0; i < a->nperms; i++)
+        if (strcmp(a->perms[i], perm) == 0)
+            return true;
+    return false;
+}
+
+int access_load(db *d, arena *a, int64_t user_id, struct access *out)
+{
+    memset(out, 0, sizeof *out);
+    db_stmt *st = db_query(d,
+                           "SELECT u.unit_id, o.path, p.role_id, r.data_scope FROM users u"
+                           " JOIN org_units o ON o.id = u.unit_id JOIN positions p ON p.id = u.position_id"
+                           " JOIN roles r ON r.id = p.role_id WHERE u.id = ?",
+                           "i", user_id);
+    if (!st)
+        return DB_ERROR;
+    if (db_step(st) != DB_ROW) {
+        db_reset(st);
+        return DB_ERROR;
+    }
+    out->user_id = user_id;
+    out->unit_id = db_col_int64(st, 0);
+    out->unit_path = arena_strdup(a, db_col_text(st, 1));
+    out->role_id = db_col_int64(st, 2);
+    bool known = data_scope_parse(db_col_text(st, 3), &out->scope);
+    db_reset(st);
+    if (!known)
+        return DB_ERROR;
+
+    st = db_query(d, "SELECT perm FROM role_permissions WHERE role_id = ? ORDER BY perm", "i", out->role_id);
+    if (!st)
+        return DB_ERROR;
+    int cap = 16, rc;
+    out->perms = arena_alloc(a, (size_t)cap * sizeof *out->perms);
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (out->nperms == cap) {
+            const char **grown = arena_alloc(a, (size_t)cap * 2 * sizeof *grown);
+            memcpy(grown, out->perms, (size_t)cap * sizeof *grown);
+            out->perms = grown;
+            cap *= 2;
+        }
+        out->perms[out->nperms++] = arena_strdup(a, db_col_text(st, 0));
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : DB_ERROR;
+}
+
+void scope_where(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col)
+{
+    enum data_scope s = a->scope;
+    if ((s == SCOPE_SELF || s == SCOPE_SELF_AND_REPORTS) && !owner_col)
+        s = SCOPE_UNIT;
+    switch (s) {
+    case SCOPE_ALL: return;
+    case SCOPE_SUBTREE:
+        sqlb_add(q, " AND ", NULL);
+        sqlb_add(q, unit_col, NULL);
+        sqlb_add(q, " IN (SELECT id FROM org_units WHERE path LIKE ?)", "s", arena_printf(q->a, "%s%%", a->unit_path));
+        return;
+    case SCOPE_UNIT:
+        sqlb_add(q, " AND ", NULL);
+        sqlb_add(q, unit_col, NULL);
+        sqlb_add(q, " = ?", "i", a->unit_id);
+        return;
+    case SCOPE_SELF:
+        sqlb_add(q, " AND ", NULL);
+        sqlb_add(q, owner_col, NULL);
+        sqlb_add(q, " = ?", "i", a->user_id);
+        return;
+    case SCOPE_SELF_AND_REPORTS:
+        /* UNION (not UNION ALL) ends the recursion even if reports_to had a cycle */
+        sqlb_add(q, " AND ", NULL);
+        sqlb_add(q, owner_col, NULL);
+        sqlb_add(q,
+                 " IN (WITH RECURSIVE team(id) AS (SELECT CAST(? AS BIGINT) UNION"
+                 " SELECT u.id FROM users u JOIN team t ON u.reports_to = t.id) SELECT id FROM team)",
+                 "i", a->user_id);
+        return;
+    }
+}
+
+bool scope_has_unit(const struct access *a, const char *unit_path)
+{
+    switch (a->scope) {
+    case SCOPE_ALL: return true;
+    case SCOPE_SUBTREE: return unit_path && str_starts(unit_path, a->unit_path);
+    default: return unit_path && strcmp(unit_path, a->unit_path) == 0;
+    }
+}
+
+/* ---- field security -------------------------------------------------------- */
+
+const struct field_info customer_fields[] = {
+    {"customer_no", false, "客户号", "Customer number"},
+    {"name", false, "姓名/名称", "Name"},
+    {"kind", false, "客户类型", "Kind"},
+    {"status", false, "客户状态", "Status"},
+    {"gender", false, "性别", "Gender"},
+    {"birth_date", false, "出生日期", "Birth date"},
+    {"id_type", false, "证件类型", "ID type"},
+    {"id_number", true, "证件号码", "ID number"},
+    {"mobile", true, "手机号码", "Mobile phone"},
+    {"address", false, "地址", "Address"},
+};
+const int ncustomer_fields = (int)ARRAY_LEN(customer_fields);
+
+const struct field_info *customer_field_find(const char *field)
+{
+    for (int i = 0; field && i < ncustomer_fields; i++)
+        if (strcmp(customer_fields[i].field, field) == 0)
+            return &customer_fields[i];
+    return NULL;
+}
+
+static const char *const access_names[] = {"hidden", "read", "edit"};
+static const char *const masking_names[] = {"none", "list", "all"};
+
+const char *field_access_name(enum field_access a)
+{
+    return access_names[a];
+}
+
+const char *field_masking_name(enum field_masking m)
+{
+    return masking_names[m];
+}
+
+bool field_access_parse(const char *s, enum field_access *out)
+{
+    for (int i = 0; s && i < (int)ARRAY_LEN(access_names); i++)
+        if (strcmp(access_names[i], s) == 0) {
+            *out = (enum field_access)i;
+            return true;
+        }
+    return false;
+}
+
+bool field_masking_parse(const char *s, enum field_masking *out)
+{
+    for (int i = 0; s && i < (int)ARRAY_LEN(masking_names); i++)
+        if (strcmp(masking_names[i], s) == 0) {
+            *out = (enum field_masking)i;
+            return true;
+        }
+    return false;
+}
+
+int field_rules_load(db *d, arena *a, int64_t role_id, struct field_rule *out)
+{
+    (void)a;
+    for (int i = 0; i < ncustomer_fields; i++) {
+        out[i].field = customer_fields[i].field;
+        out[i].access = FIELD_EDIT;
+        out[i].masking = customer_fields[i].sensitive ? MASK_ALL : MASK_NONE;
+    }
+    db_stmt *st = db_query(d, "SELECT field, access, masking FROM field_rules WHERE role_id = ?", "i", role_id);
+    if (!st)
+        return DB_ERROR;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *f = db_col_text(st, 0);
+        for (int i = 0; i < ncustomer_fields; i++)
+            if (strcmp(out[i].field, f) == 0) {
+                field_access_parse(db_col_text(st, 1), &out[i].access);
+                field_masking_parse(db_col_text(st, 2), &out[i].masking);
+            }
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : DB_ERROR;
+}
+
+struct field_rule field_rule_of(db *d, int64_t role_id, const char *field)
+{
+    struct field_rule all[ARRAY_LEN(customer_fields)];
+    struct field_rule r = {field, FIELD_EDIT, MASK_NONE};
+    if (field_rules_load(d, NULL, role_id, all) != DB_OK) {
+        log_error("field rules of role %lld: %s", (long long)role_id, db_errmsg(d));
+        r.access = FIELD_HIDDEN; /* fail closed */
+        return r;
+    }
+    for (int i = 0; i < ncustomer_fields; i++)
+        if (strcmp(all[i].field, field) == 0)
+            return all[i];
+    return r;
+}
+
+/* Keeps `head` leading and `tail` trailing characters (UTF-8 aware), stars between. */
+static const char *mask_keep(arena *a, const char *v, size_t head, size_t tail)
+{
+    size_t nchars = 0;
+    for (const char *p = v; *p; p++)
+        nchars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (nchars <= head + tail) {
+        head = nchars > 2 ? 1 : 0;
+        tail = 0;
+    }
+    size_t n = strlen(v);
+    char *out = arena_alloc(a, n + nchars + 1);
+    size_t o = 0, ci = 0;
+    for (const char *p = v; *p;) {
+        size_t len = 1;
+        while (((unsigned char)p[len] & 0xC0) == 0x80)
+            len++;
+        if (ci < head || ci >= nchars - tail) {
+            memcpy(out + o, p, len);
+            o += len;
+        } else {
+            out[o++] = '*';
+        }
+        p += len;
+        ci++;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+const char *mask_value(arena *a, const char *field, const char *value)
+{
+    if (!value || !*value)
+        return value;
+    if (strcmp(field, "mobile") == 0)
+        return mask_keep(a, value, 3, 4);
+    if (strcmp(field, "id_number") == 0)
+        return mask_keep(a, value, 4, 4);
+    size_t n = strlen(value);
+    return mask_keep(a, value, n / 4, n / 4);
+}
