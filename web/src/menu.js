@@ -28,10 +28,14 @@ export const phoneTabs = [
 ]
 
 // An entry may name a `permission` (ORG-3); it is shown only when the signed-in
-// user's `permissions` list (once the server sends one) contains it.
+// user's role holds it (user.access.permissions, from /auth/login and /auth/me).
+export function can(user, permission) {
+  const perms = user?.access?.permissions
+  return Array.isArray(perms) && perms.includes(permission)
+}
+
 export function allowed(item, user) {
-  if (!item.permission) return true
-  return Array.isArray(user?.permissions) && user.permissions.includes(item.permission)
+  return !item.permission || can(user, item.permission)
 }
 
 export function visibleMenu(items, user) {

@@ -8,7 +8,7 @@ export const session = reactive({
 })
 
 function accept(data) {
-  session.user = data?.user || null
+  session.user = data?.user ? { ...data.user, access: data.access || null } : null
   setCsrfToken(data?.csrf_token)
   return session.user
 }
