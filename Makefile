@@ -4,14 +4,14 @@
 
 VERSION  := 0.1.0
 CC       ?= gcc
-PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq
+PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq gdlib
 BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c17 $(WARN) -D_GNU_SOURCE -DFINCRM_VERSION='"$(VERSION)"' -Isrc -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   += $(PKG_LIBS) -lpthread
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 SRC      := $(wildcard src/*.c src/*/*.c)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)

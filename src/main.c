@@ -11,6 +11,7 @@
 #include "demo/demo.h"
 #include "http/http.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -200,7 +201,30 @@ static int cmd_demo(int argc, char **argv)
 /* ---- serve ----------------------------------------------------------------------- */
 
 static const char serve_usage[] = "[--db URL] [--listen IP:PORT] [--web DIR] [--threads N] [--max-body-mb N]\n"
-                                  "       [--idle-timeout S] [--session-idle S] [--secure-cookies] [--no-access-log]";
+                                  "       [--idle-timeout S] [--session-idle S] [--secure-cookies] [--no-access-log]\n"
+                                  "       [--trusted-proxy IP[,IP…]] [--login-ip-limit N] [--login-user-limit N]";
+
+/* --trusted-proxy: a comma-separated list of IPv4/IPv6 addresses. */
+static bool ip_list_valid(const char *list)
+{
+    char buf[64];
+    int n = 0;
+    for (const char *p = list;; p++) {
+        if (*p == ',' || *p == '\0') {
+            unsigned char bin[16];
+            buf[n] = '\0';
+            if (!n || (inet_pton(AF_INET, buf, bin) != 1 && inet_pton(AF_INET6, buf, bin) != 1))
+                return false;
+            n = 0;
+            if (!*p)
+                return true;
+        } else if (*p != ' ') {
+            if (n == (int)sizeof buf - 1)
+                return false;
+            buf[n++] = *p;
+        }
+    }
+}
 
 static int cmd_serve(int argc, char **argv)
 {
@@ -213,6 +237,9 @@ static int cmd_serve(int argc, char **argv)
                                          {"session-idle", required_argument, 0, 'S'},
                                          {"secure-cookies", no_argument, 0, 'C'},
                                          {"no-access-log", no_argument, 0, 'q'},
+                                         {"trusted-proxy", required_argument, 0, 'P'},
+                                         {"login-ip-limit", required_argument, 0, 'I'},
+                                         {"login-user-limit", required_argument, 0, 'U'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     server_cfg.db_url = env_or("FINCRM_DB", server_cfg.db_url);
@@ -247,10 +274,25 @@ static int cmd_serve(int argc, char **argv)
             break;
         case 'C': server_cfg.secure_cookies = true; break;
         case 'q': server_cfg.access_log = false; break;
+        case 'P':
+            if (!ip_list_valid(optarg)) {
+                fprintf(stderr, "fincrm serve: --trusted-proxy must list IP addresses, e.g. 127.0.0.1,10.0.0.5\n");
+                return 2;
+            }
+            server_cfg.trusted_proxies = optarg;
+            break;
+        case 'I':
+        case 'U':
+            if (!parse_long(optarg, 0, 1000000, &v))
+                return usage_error("serve", serve_usage);
+            *(c == 'I' ? &auth_cfg.ip_limit : &auth_cfg.user_limit) = (int)v;
+            break;
         case 'h':
             printf("usage: fincrm serve %s\n\nServes the JSON API under /api/v1 and, with --web, the built UI.\n"
                    "Defaults: --db sqlite:data/fincrm.db --listen 127.0.0.1:8080, one thread per core,\n"
-                   "10 MB request bodies, 60 s idle connections, 1800 s idle sessions.\n"
+                   "10 MB request bodies, 60 s idle connections, 1800 s idle sessions,\n"
+                   "20 login attempts per client address and 10 per username a minute (0: no limit).\n"
+                   "--trusted-proxy: peers whose X-Forwarded-For (last entry) names the client.\n"
                    "Environment: FINCRM_DB, FINCRM_LISTEN, FINCRM_WEB.\n",
                    serve_usage);
             return 0;

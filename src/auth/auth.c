@@ -19,6 +19,12 @@ struct auth_config auth_cfg = {
     .absolute_ms = 12 * 60 * 60 * 1000,
     .max_failures = 5,
     .lock_ms = 15 * 60 * 1000,
+    .captcha_after = 3,
+    .captcha_ttl_ms = 5 * 60 * 1000,
+    .ip_limit = 20,
+    .user_limit = 10,
+    .rate_window_ms = 60 * 1000,
+    .step_up_ms = 5 * 60 * 1000,
 };
 
 /* Writes the session less often than on every request: a minute of precision is
@@ -114,36 +120,78 @@ static err refuse(req *r, int64_t user_id, const char *username, err why, const 
     return audit_login(r, user_id, username, "login_failed", detail) == DB_OK ? why : E_INTERNAL;
 }
 
-err auth_login(req *r, const char *username, const char *password, struct user_profile *out,
-               char token[TOKEN_CHARS], char csrf[TOKEN_CHARS])
+err auth_record_failure(req *r, const struct auth_user_row *u, const char *username, const char *action,
+                        bool *captcha_next)
 {
+    bool locks = u && u->failed_logins + 1 >= auth_cfg.max_failures;
+    const char *detail = !u     ? "{\"reason\":\"unknown_user\"}"
+                         : locks ? "{\"reason\":\"wrong_password\",\"locked\":true}"
+                                 : "{\"reason\":\"wrong_password\"}";
+    if (db_begin(r->db) != DB_OK)
+        return E_INTERNAL;
+    if ((u && auth_sql_login_failed(r->db, u->id, auth_cfg.max_failures, now_ms() + auth_cfg.lock_ms) != DB_OK) ||
+        login_failure_count(r, typed_name(r, username), now_ms(), captcha_next) != DB_OK ||
+        audit_login(r, u ? u->id : 0, username, action, detail) != DB_OK || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return E_INTERNAL;
+    }
+    return locks ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
+}
+
+/* AUTH-4: whether this login may go on from the device it names; *bind when the
+ * account waits for its first device. */
+static err check_device(const struct auth_user_row *u, const char *key_hash, bool *bind)
+{
+    *bind = false;
+    if (!u->device_binding)
+        return E_OK;
+    if (!*key_hash)
+        return E_DEVICE_UNBOUND;
+    if (strlen(u->device_key_hash) != 64) {
+        *bind = true;
+        return E_OK;
+    }
+    return sodium_memcmp(key_hash, u->device_key_hash, 64) == 0 ? E_OK : E_DEVICE_UNBOUND;
+}
+
+err auth_login(req *r, struct login_attempt *in, struct user_profile *out, char token[TOKEN_CHARS],
+               char csrf[TOKEN_CHARS])
+{
+    const char *username = in->username;
+    int64_t now = now_ms();
+    login_guard_purge(r, now);
+    /* AUTH-2: rate limits first (nothing is recorded for a refused flood), then the
+     * captcha; while a needed captcha is missing or wrong the password is not even
+     * checked, so guessing costs one solved image per try. */
+    err e = login_guard(r, typed_name(r, username), in, now);
+    if (e == E_RATE_LIMITED || e == E_INTERNAL)
+        return e;
+    if (e != E_OK)
+        return refuse(r, 0, username, e,
+                      e == E_CAPTCHA_REQUIRED ? "{\"reason\":\"captcha_missing\"}" : "{\"reason\":\"captcha_wrong\"}");
+
     struct auth_user_row u;
     int rc = auth_sql_user_by_name(r->db, username, &u);
     if (rc == DB_ERROR)
         return E_INTERNAL;
     if (rc == DB_DONE) {
-        auth_verify_password(dummy_hash(), password);
-        return refuse(r, 0, username, E_INVALID_CREDENTIALS, "{\"reason\":\"unknown_user\"}");
+        auth_verify_password(dummy_hash(), in->password);
+        return auth_record_failure(r, NULL, username, "login_failed", &in->captcha_required);
     }
-    int64_t now = now_ms();
     if (u.locked_until > now) /* AUTH-2: locked; the password is not even checked */
         return refuse(r, u.id, username, E_ACCOUNT_LOCKED, "{\"reason\":\"locked\"}");
-    if (!auth_verify_password(u.hash, password)) {
-        bool locks = u.failed_logins + 1 >= auth_cfg.max_failures;
-        if (db_begin(r->db) != DB_OK)
-            return E_INTERNAL;
-        if (auth_sql_login_failed(r->db, u.id, auth_cfg.max_failures, now + auth_cfg.lock_ms) != DB_OK ||
-            refuse(r, u.id, username, E_OK,
-                   locks ? "{\"reason\":\"wrong_password\",\"locked\":true}" : "{\"reason\":\"wrong_password\"}") !=
-                E_OK ||
-            db_commit(r->db) != DB_OK) {
-            db_rollback(r->db);
-            return E_INTERNAL;
-        }
-        return locks ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
-    }
+    if (!auth_verify_password(u.hash, in->password))
+        return auth_record_failure(r, &u, username, "login_failed", &in->captcha_required);
     if (u.disabled)
         return refuse(r, u.id, username, E_USER_DISABLED, "{\"reason\":\"disabled\"}");
+
+    char key_hash[65] = "";
+    bool bind;
+    if (in->device_key && *in->device_key)
+        device_key_hash(in->device_key, key_hash);
+    if (check_device(&u, key_hash, &bind) != E_OK)
+        return refuse(r, u.id, username, E_DEVICE_UNBOUND,
+                      *key_hash ? "{\"reason\":\"device_unbound\"}" : "{\"reason\":\"no_device_key\"}");
 
     char th[65];
     new_token(token);
@@ -152,7 +200,15 @@ err auth_login(req *r, const char *username, const char *password, struct user_p
     const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
     if (db_begin(r->db) != DB_OK)
         return E_INTERNAL;
-    if ((u.failed_logins > 0 && auth_sql_login_succeeded(r->db, u.id) != DB_OK) ||
+    rc = bind ? sec_sql_device_bind(r->db, u.id, key_hash) : DB_ROW;
+    if (rc == DB_DONE) { /* another device was bound a moment ago */
+        db_rollback(r->db);
+        return refuse(r, u.id, username, E_DEVICE_UNBOUND, "{\"reason\":\"device_unbound\"}");
+    }
+    if (rc != DB_ROW ||
+        (bind && audit_login(r, u.id, username, "device.bound", "{\"after\":{\"device_bound\":true}}") != DB_OK) ||
+        (u.failed_logins > 0 && auth_sql_login_succeeded(r->db, u.id) != DB_OK) ||
+        sec_sql_failures_clear(r->db, typed_name(r, username)) != DB_OK ||
         auth_sql_session_insert(r->db, th, u.id, csrf, now, r->client_ip, ua) != DB_OK ||
         audit_login(r, u.id, username, "login", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);

@@ -6,6 +6,7 @@
 #include "core/util.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void auth_write_user(jw *w, const struct user_profile *u)
 {
@@ -79,16 +80,28 @@ static void set_session_cookie(req *r, const char *token, int64_t max_age_s)
 
 int handle_login(req *r)
 {
-    const char *username = req_body_str(r, "username");
-    const char *password = username ? req_body_str(r, "password") : NULL;
-    if (!password)
+    struct login_attempt in = {0};
+    in.username = req_body_str(r, "username");
+    in.password = in.username ? req_body_str(r, "password") : NULL;
+    if (!in.password)
         return req_status(r);
+    in.captcha_id = req_str_field(r, r->json, "captcha_id", false);
+    in.captcha_answer = req_str_field(r, r->json, "captcha_answer", false);
+    in.device_key = req_str_field(r, r->json, "device_key", false);
+    if (r->error)
+        return req_status(r);
+    if (in.device_key && strlen(in.device_key) > 256)
+        return req_fail(r, E_FIELD_INVALID, "device_key");
 
     struct user_profile u;
     char token[TOKEN_CHARS], csrf[TOKEN_CHARS];
-    err e = auth_login(r, username, password, &u, token, csrf);
-    if (e != E_OK)
-        return req_fail(r, e, NULL);
+    err e = auth_login(r, &in, &u, token, csrf);
+    if (e != E_OK) {
+        r->captcha_required = in.captcha_required; /* AUTH-2: the UI shows the image */
+        if (e == E_RATE_LIMITED)
+            auth_retry_after(r, in.retry_after_s);
+        return req_fail(r, e, e == E_CAPTCHA_REQUIRED || e == E_CAPTCHA_WRONG ? "captcha_answer" : NULL);
+    }
     set_session_cookie(r, token, auth_cfg.absolute_ms / 1000);
     if (write_user_and_csrf(r, &u, csrf) != E_OK)
         return req_fail(r, E_INTERNAL, NULL);
@@ -98,6 +111,16 @@ int handle_login(req *r)
 int handle_logout(req *r)
 {
     err e = auth_logout(r);
+    if (e != E_OK)
+        return req_fail(r, e, NULL);
+    set_session_cookie(r, "", 0);
+    return 204;
+}
+
+/* AUTH-3: every session of the user ends, this one too; needs a step-up (AUTH-5). */
+int handle_logout_all(req *r)
+{
+    err e = security_logout_all(r);
     if (e != E_OK)
         return req_fail(r, e, NULL);
     set_session_cookie(r, "", 0);

@@ -9,8 +9,8 @@
 int auth_sql_user_by_name(db *d, const char *username, struct auth_user_row *out)
 {
     db_stmt *st = db_query(d,
-                           "SELECT id, password_hash, status, locked_until, failed_logins FROM users"
-                           " WHERE username = ?",
+                           "SELECT id, password_hash, status, locked_until, failed_logins, device_binding,"
+                           " device_key_hash FROM users WHERE username = ?",
                            "s", username);
     if (!st)
         return DB_ERROR;
@@ -21,6 +21,8 @@ int auth_sql_user_by_name(db *d, const char *username, struct auth_user_row *out
         out->disabled = strcmp(db_col_text(st, 2), "active") != 0;
         out->locked_until = db_col_int64(st, 3);
         out->failed_logins = (int)db_col_int64(st, 4);
+        out->device_binding = db_col_int64(st, 5) != 0;
+        str_copy(out->device_key_hash, db_col_text(st, 6), sizeof out->device_key_hash);
     }
     db_reset(st);
     return rc;
@@ -79,7 +81,7 @@ int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session
 {
     db_stmt *st = db_query(d,
                            "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status, u.username,"
-                           " u.must_change_password"
+                           " u.must_change_password, s.stepped_up_at"
                            " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
                            "s", token_hash);
     if (!st)
@@ -93,6 +95,7 @@ int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session
         *user_active = strcmp(db_col_text(st, 4), "active") == 0;
         s->username = arena_strdup(a, db_col_text(st, 5));
         s->must_change_password = db_col_int64(st, 6) != 0;
+        s->stepped_up_at = db_col_int64(st, 7);
     }
     db_reset(st);
     return rc;

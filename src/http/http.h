@@ -48,6 +48,7 @@ typedef struct req {
     int nout_headers;
     err error;                 /* set by req_fail() */
     const char *error_field;
+    bool captcha_required;     /* AUTH-2: the error body says the next login needs a captcha */
 } req;
 
 typedef int (*handler_fn)(req *r);
@@ -136,6 +137,7 @@ struct server_config {
     size_t max_header;       /* bytes of request line + headers per connection */
     bool access_log;
     bool secure_cookies;     /* behind TLS: cookies get Secure */
+    const char *trusted_proxies; /* "127.0.0.1,10.0.0.5": peers whose X-Forwarded-For names the client */
 };
 extern struct server_config server_cfg;
 extern const char *server_db_kind; /* "sqlite" or "postgresql", known once serving */

@@ -249,6 +249,8 @@ static void write_error_body(req *r)
     jw_kstr(&r->out, "message", r->lang_en ? ei->en : ei->zh);
     jw_kstr(&r->out, "field", r->error_field);
     jw_kstr(&r->out, "request_id", r->request_id);
+    if (r->captcha_required)
+        jw_kbool(&r->out, "captcha_required", true);
     jw_end(&r->out);
     jw_end(&r->out);
     r->content_type = "application/json; charset=utf-8";
@@ -317,6 +319,45 @@ static enum MHD_Result respond(req *r)
 static uint64_t request_seq; /* shared: ids are unique across threads */
 static char instance_tag[9];
 
+/* Is ip one of the comma-separated addresses of list? */
+static bool ip_listed(const char *list, const char *ip)
+{
+    size_t n = strlen(ip);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ')
+            e++;
+        if ((size_t)(e - p) == n && n > 0 && memcmp(p, ip, n) == 0)
+            return true;
+        p = e;
+    }
+    return false;
+}
+
+/* The last address of an X-Forwarded-For value (the one our proxy saw), or NULL
+ * when it is not an IP address. */
+static const char *forwarded_client(arena *a, const char *xff)
+{
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    size_t n = strlen(last);
+    while (n > 0 && (last[n - 1] == ' ' || last[n - 1] == '\t'))
+        n--;
+    char buf[INET6_ADDRSTRLEN];
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (n == 0 || n >= sizeof buf)
+        return NULL;
+    memcpy(buf, last, n);
+    buf[n] = '\0';
+    if (inet_pton(AF_INET, buf, bin) != 1 && inet_pton(AF_INET6, buf, bin) != 1)
+        return NULL;
+    return arena_strdup(a, buf);
+}
+
 static req *req_new(struct MHD_Connection *conn, const char *method, const char *url)
 {
     arena *a = arena_new(8192);
@@ -344,6 +385,13 @@ static req *req_new(struct MHD_Connection *conn, const char *method, const char 
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
     }
     r->client_ip = arena_strdup(a, ip);
+    if (server_cfg.trusted_proxies && ip_listed(server_cfg.trusted_proxies, ip)) {
+        /* Only a proxy we trust may say who the client is; anyone else could lie. */
+        const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+        const char *client = xff ? forwarded_client(a, xff) : NULL;
+        if (client)
+            r->client_ip = client;
+    }
     metrics_in_flight(1);
     return r;
 }
