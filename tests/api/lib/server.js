@@ -283,7 +283,10 @@ export async function startServer(options = {}) {
   for (let attempt = 1; attempt <= 3 && !url; attempt++) {
     const port = await freePort();
     const fd = fs.openSync(logFile, 'a');
-    const args = ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, '--web', web, ...(options.args || [])];
+    // AUTH-2 login rate limits are generous by default, so that test files may sign
+    // in often; a test of the limits passes its own (later flags win).
+    const args = ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, '--web', web,
+      '--login-ip-limit', '10000', '--login-user-limit', '10000', ...(options.args || [])];
     fs.writeSync(fd, `\n$ ${BIN} ${args.join(' ')}\n`);
     child = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', fd, fd] });
     fs.closeSync(fd);

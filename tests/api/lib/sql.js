@@ -3,6 +3,7 @@
 //
 //   import { sqlRows } from './lib/sql.js';
 //   const rows = sqlRows(srv, 'SELECT id, unit_id FROM customers');  // [['1', '12'], …]
+//   const c = await captcha(srv);   // a new captcha and its answer (AUTH-2)
 //
 // Values come back as strings (NULL as ''), one array per row.
 import { execFileSync } from 'node:child_process';
@@ -16,7 +17,7 @@ export function sqlRows(srv, query) {
       { encoding: 'utf8', maxBuffer: 64 << 20 });
   } else {
     const file = srv.dbUrl.replace(/^sqlite:/, '');
-    out = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '\t', file, query],
+    out = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '\t', '-cmd', '.timeout 5000', file, query],
       { encoding: 'utf8', maxBuffer: 64 << 20 });
   }
   return out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
@@ -25,4 +26,19 @@ export function sqlRows(srv, query) {
 export function sqlValue(srv, query) {
   const rows = sqlRows(srv, query);
   return rows.length ? rows[0][0] : undefined;
+}
+
+export const sql = sqlRows;
+
+// A string as an SQL literal.
+export function lit(s) {
+  return `'${String(s).replace(/'/g, "''")}'`;
+}
+
+// A new captcha from the server (GET /api/v1/auth/captcha), with its answer read
+// from the database.
+export async function captcha(srv, opts = {}) {
+  const res = await srv.request('GET', '/api/v1/auth/captcha', opts);
+  if (res.status !== 200) throw new Error(`GET /auth/captcha: ${res.status} ${res.text}`);
+  return { ...res.json, answer: sqlValue(srv, `SELECT answer FROM captchas WHERE id = ${lit(res.json.captcha_id)}`) };
 }
