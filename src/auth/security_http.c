@@ -7,7 +7,6 @@
 #include "core/util.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 void auth_retry_after(req *r, int64_t seconds)
 {
@@ -48,15 +47,6 @@ int handle_step_up(req *r)
     return 200;
 }
 
-/* The {id} of /users/{id}/device: a positive number, else the user does not exist. */
-static int64_t path_user_id(req *r)
-{
-    const char *s = r->nparams > 0 ? r->params[0] : "";
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    return *s && !*end && v > 0 ? (int64_t)v : 0;
-}
-
 static int write_device_state(req *r, const struct device_state *st)
 {
     jw_obj(&r->out);
@@ -70,26 +60,24 @@ static int write_device_state(req *r, const struct device_state *st)
 int handle_device_set(req *r)
 {
     json_t *body = req_json_object(r);
-    if (!body)
+    bool binding = false, present = false;
+    int64_t id;
+    if (!body || !req_bool_field(r, body, "binding", &binding, &present))
         return req_status(r);
-    json_t *binding = json_object_get(body, "binding");
-    if (!binding || json_is_null(binding))
+    if (!present)
         return req_fail(r, E_FIELD_REQUIRED, "binding");
-    if (!json_is_boolean(binding))
-        return req_fail(r, E_FIELD_TYPE, "binding");
-    int64_t id = path_user_id(r);
-    if (!id)
-        return req_fail(r, E_NOT_FOUND, NULL);
+    if (!req_param_id(r, 0, &id))
+        return req_status(r);
     struct device_state st;
-    err e = security_device_set(r, id, json_is_true(binding), &st);
+    err e = security_device_set(r, id, binding, &st);
     return e == E_OK ? write_device_state(r, &st) : req_fail(r, e, NULL);
 }
 
 int handle_device_clear(req *r)
 {
-    int64_t id = path_user_id(r);
-    if (!id)
-        return req_fail(r, E_NOT_FOUND, NULL);
+    int64_t id;
+    if (!req_param_id(r, 0, &id))
+        return req_status(r);
     struct device_state st;
     err e = security_device_clear(r, id, &st);
     return e == E_OK ? write_device_state(r, &st) : req_fail(r, e, NULL);

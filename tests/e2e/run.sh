@@ -18,7 +18,9 @@ trap cleanup EXIT
 
 "$bin" demo --db "sqlite:$tmp/e2e.db" --customers 200 --seed 7 >"$tmp/demo.log"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-"$bin" serve --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --web web/dist --no-access-log 2>"$tmp/server.log" &
+# The browser tests sign in often from one address: generous AUTH-2 rate limits.
+"$bin" serve --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --web web/dist --no-access-log \
+  --login-ip-limit 10000 --login-user-limit 10000 2>"$tmp/server.log" &
 pid=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
@@ -26,5 +28,5 @@ for _ in $(seq 1 100); do
 done
 
 echo "=== browser tests (Chromium) against http://127.0.0.1:$port ==="
-FINCRM_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/e2e/ || {
+FINCRM_URL="http://127.0.0.1:$port" FINCRM_E2E_DB="$tmp/e2e.db" node --test --test-concurrency=1 tests/e2e/ || {
   echo "--- server log (tail) ---"; tail -n 30 "$tmp/server.log"; exit 1; }

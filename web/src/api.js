@@ -5,12 +5,16 @@
 // - Error bodies {"error":{"code","message","field"}} become ApiError with the
 //   server's message; 401 auth.unauthenticated calls the registered handler
 //   (the router sends the user to the login page).
+// - 403 auth.step_up_required (AUTH-5) calls the registered step-up handler (the
+//   password dialog of useStepUp.js) and, once the password is confirmed, repeats
+//   the request once: every page gets step-up by just calling the API.
 import { currentLocale, t } from './i18n.js'
 
 export const API_BASE = '/api/v1'
 
 let csrfToken = null
 let unauthenticatedHandler = null
+let stepUpHandler = null
 
 export function setCsrfToken(token) {
   csrfToken = token || null
@@ -20,14 +24,21 @@ export function onUnauthenticated(fn) {
   unauthenticatedHandler = fn
 }
 
+/** fn(err) → Promise<boolean>: true once the password is confirmed (then the request is repeated). */
+export function onStepUpRequired(fn) {
+  stepUpHandler = fn
+}
+
 export class ApiError extends Error {
-  constructor({ status, code, message, field = null, requestId = null }) {
+  constructor({ status, code, message, field = null, requestId = null, captchaRequired = false, retryAfter = null }) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.field = field
     this.requestId = requestId
+    this.captchaRequired = captchaRequired // AUTH-2: the next login needs a captcha
+    this.retryAfter = retryAfter // seconds, with 429
   }
 }
 
@@ -36,9 +47,10 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /**
  * request('GET', '/auth/me') → parsed JSON body (null for 204).
  * options.handle401 = false: do not redirect to login on auth.unauthenticated.
+ * options.stepUp = false: do not ask for the password on auth.step_up_required.
  */
 export async function request(method, path, body, options = {}) {
-  const { handle401 = true, signal } = options
+  const { handle401 = true, stepUp = true, signal } = options
   method = method.toUpperCase()
   const headers = {
     Accept: 'application/json',
@@ -78,10 +90,15 @@ export async function request(method, path, body, options = {}) {
       message: e?.message || t('common.serverError', { status: res.status }),
       field: e?.field ?? null,
       requestId: e?.request_id || requestId,
+      captchaRequired: e?.captcha_required === true,
+      retryAfter: res.headers.get('Retry-After') ? Number(res.headers.get('Retry-After')) : null,
     })
     if (res.status === 401 && err.code === 'auth.unauthenticated') {
       setCsrfToken(null)
       if (handle401 && unauthenticatedHandler) unauthenticatedHandler(err)
+    }
+    if (res.status === 403 && err.code === 'auth.step_up_required' && stepUp && stepUpHandler) {
+      if (await stepUpHandler(err)) return request(method, path, body, { ...options, stepUp: false })
     }
     throw err
   }

@@ -1,6 +1,7 @@
 // The signed-in user (from POST /auth/login and GET /auth/me) and the CSRF token.
 import { reactive } from 'vue'
 import { api, setCsrfToken } from './api.js'
+import { deviceKey } from './device.js'
 
 export const session = reactive({
   user: null,
@@ -18,8 +19,10 @@ export function clearSession() {
   setCsrfToken(null)
 }
 
-export async function login(username, password) {
-  return accept(await api.post('/auth/login', { username, password }, { handle401: false }))
+/** extra: {captcha_id, captcha_answer} when the server asked for a captcha (AUTH-2). */
+export async function login(username, password, extra = {}) {
+  const body = { username, password, device_key: deviceKey(), ...extra }
+  return accept(await api.post('/auth/login', body, { handle401: false }))
 }
 
 export async function loadMe() {
@@ -34,4 +37,10 @@ export async function logout() {
   } finally {
     clearSession()
   }
+}
+
+/** AUTH-3: end every session of the user on every device (asks for the password first, AUTH-5). */
+export async function logoutAll() {
+  await api.post('/auth/logout-all')
+  clearSession()
 }

@@ -1,27 +1,48 @@
 // Login form logic shared by the PC and the phone login pages.
+// AUTH-2: when the server says a captcha is needed (error.captcha_required), the
+// form shows the image and an answer field; every failed attempt used the image up,
+// so a new one is fetched after each. Lockout and rate-limit messages are the
+// server's own.
 import { reactive, ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
+import api from './api.js'
 import { login } from './session.js'
 import { afterLoginTarget } from './router.js'
 
 export function useLogin() {
   const router = useRouter()
   const route = useRoute()
-  const form = reactive({ username: '', password: '' })
+  const form = reactive({ username: '', password: '', captcha_answer: '' })
   // Client-side errors are i18n keys (re-rendered on language switch);
   // server field errors are the server's message.
-  const fieldErrors = reactive({ username: '', password: '' })
+  const fieldErrors = reactive({ username: '', password: '', captcha_answer: '' })
   const serverError = ref('')
   const submitting = ref(false)
+  const captcha = reactive({ needed: false, id: '', image: '', loading: false })
 
   function validate() {
     fieldErrors.username = form.username.trim() ? '' : { key: 'login.usernameRequired' }
     fieldErrors.password = form.password ? '' : { key: 'login.passwordRequired' }
-    return !fieldErrors.username && !fieldErrors.password
+    fieldErrors.captcha_answer = !captcha.needed || form.captcha_answer.trim() ? '' : { key: 'login.captchaRequired' }
+    return !fieldErrors.username && !fieldErrors.password && !fieldErrors.captcha_answer
   }
 
   function clearField(name) {
     fieldErrors[name] = ''
+  }
+
+  async function refreshCaptcha() {
+    captcha.loading = true
+    form.captcha_answer = ''
+    try {
+      const c = await api.get('/auth/captcha', { handle401: false })
+      captcha.id = c.captcha_id
+      captcha.image = c.image
+    } catch (e) {
+      serverError.value = e.message
+    } finally {
+      captcha.loading = false
+    }
   }
 
   async function submit() {
@@ -29,17 +50,24 @@ export function useLogin() {
     if (!validate()) return
     submitting.value = true
     try {
-      await login(form.username.trim(), form.password)
+      const extra = captcha.needed ? { captcha_id: captcha.id, captcha_answer: form.captcha_answer.trim() } : {}
+      await login(form.username.trim(), form.password, extra)
       await router.replace(afterLoginTarget(route))
     } catch (e) {
       if (e.field && e.field in fieldErrors) fieldErrors[e.field] = { text: e.message }
       else serverError.value = e.message
+      if (e.captchaRequired) {
+        captcha.needed = true
+        await refreshCaptcha()
+      } else if (captcha.needed && e.status !== 429) {
+        await refreshCaptcha() // the answer was used up
+      }
     } finally {
       submitting.value = false
     }
   }
 
-  return { form, fieldErrors, serverError, submitting, submit, clearField }
+  return { form, fieldErrors, serverError, submitting, submit, clearField, captcha, refreshCaptcha }
 }
 
 /** Text of a field error: {key} is translated, {text} shown as is. */
