@@ -28,7 +28,7 @@ export default {
     submitting: '正在登录…',
     notice: '仅限本行授权人员使用，请妥善保管账号密码。',
     captcha: '验证码',
-    captchaPlaceholder: '请输入右侧图片中的字符',
+    captchaPlaceholder: '请输入图中字符',
     captchaRequired: '请输入验证码',
     captchaRefresh: '看不清？点击换一张',
     captchaAlt: '验证码图片',
