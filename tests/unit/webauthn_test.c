@@ -337,6 +337,22 @@ static void auth6_user_handle(void **state)
     assert_memory_equal(h, want, 8);
 }
 
+/* API-1 for the 310–319 range: each error has its own code, a status, both languages. */
+static void auth6_error_codes(void **state)
+{
+    (void)state;
+    for (int e = E_WEBAUTHN_CHALLENGE; e <= E_WEBAUTHN_NOT_FOUND; e++) {
+        const struct err_info *ei = err_info((err)e);
+        assert_int_equal(ei->e, e);
+        assert_true(strncmp(ei->code, "webauthn.", 9) == 0);
+        assert_true(ei->status >= 400 && ei->status < 500);
+        assert_true(strlen(ei->zh) > 0 && strlen(ei->en) > 0);
+        for (int k = E_WEBAUTHN_CHALLENGE; k < e; k++)
+            assert_string_not_equal(ei->code, err_info((err)k)->code);
+    }
+    assert_int_equal(E_WEBAUTHN_NOT_FOUND, 319);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +363,7 @@ int main(void)
         cmocka_unit_test(auth6_attestation_none_es256),
         cmocka_unit_test(auth6_assertion_signature),
         cmocka_unit_test(auth6_user_handle),
+        cmocka_unit_test(auth6_error_codes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
