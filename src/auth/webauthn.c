@@ -38,8 +38,7 @@ unsigned char *webauthn_b64url_decode(arena *a, const char *s, size_t *n)
         return NULL;
     unsigned char *out = arena_alloc(a, len * 3 / 4 + 1);
     const char *end = NULL;
-    if (sodium_base642bin(out, len * 3 / 4 + 1, s, len, NULL, n, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) !=
-            0 ||
+    if (sodium_base642bin(out, len * 3 / 4 + 1, s, len, NULL, n, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         end != s + len)
         return NULL;
     return out;
@@ -230,8 +229,7 @@ err webauthn_parse_attestation(const unsigned char *p, size_t n, struct webauthn
     cbor_item_t *root = p && n ? cbor_load(p, n, &res) : NULL;
     const cbor_item_t *fmt = NULL, *stmt = NULL, *authdata = NULL;
     err e = E_WEBAUTHN_AUTHDATA;
-    if (!root || res.error.code != CBOR_ERR_NONE || res.read != n || !cbor_isa_map(root) ||
-        !cbor_map_is_definite(root))
+    if (!root || res.error.code != CBOR_ERR_NONE || res.read != n || !cbor_isa_map(root) || !cbor_map_is_definite(root))
         goto out;
     struct cbor_pair *pairs = cbor_map_handle(root);
     for (size_t i = 0; i < cbor_map_size(root); i++) {
@@ -255,8 +253,8 @@ out:
 }
 
 err webauthn_verify_assertion(const unsigned char pubkey[64], const unsigned char *authdata, size_t ad_len,
-                              const unsigned char *client_data, size_t cd_len, const unsigned char *sig,
-                              size_t sig_len, const char *rp_id)
+                              const unsigned char *client_data, size_t cd_len, const unsigned char *sig, size_t sig_len,
+                              const char *rp_id)
 {
     fido_assert_t *as = fido_assert_new();
     es256_pk_t *pk = es256_pk_new();
@@ -265,8 +263,7 @@ err webauthn_verify_assertion(const unsigned char pubkey[64], const unsigned cha
               fido_assert_set_clientdata(as, client_data, cd_len) == FIDO_OK &&
               fido_assert_set_authdata_raw(as, 0, authdata, ad_len) == FIDO_OK &&
               fido_assert_set_sig(as, 0, sig, sig_len) == FIDO_OK && fido_assert_set_up(as, FIDO_OPT_TRUE) == FIDO_OK &&
-              fido_assert_set_uv(as, FIDO_OPT_TRUE) == FIDO_OK &&
-              fido_assert_verify(as, 0, COSE_ES256, pk) == FIDO_OK;
+              fido_assert_set_uv(as, FIDO_OPT_TRUE) == FIDO_OK && fido_assert_verify(as, 0, COSE_ES256, pk) == FIDO_OK;
     es256_pk_free(&pk);
     fido_assert_free(&as);
     return ok ? E_OK : E_WEBAUTHN_ASSERTION;
@@ -316,9 +313,9 @@ static err begin_checks(req *r, const char *client_data, const char *kind, const
         webauthn_parse_client_data(r->a, c->cd, c->cd_len, &cd) != E_OK)
         return E_WEBAUTHN_CLIENT_DATA;
     int64_t expires = 0;
-    int rc = strlen(cd.challenge) > 128 ? DB_DONE
-                                        : webauthn_sql_challenge_take(r->db, cd.challenge, kind, &c->challenge_user,
-                                                                      &c->has_user, &expires);
+    int rc = strlen(cd.challenge) > 128
+                 ? DB_DONE
+                 : webauthn_sql_challenge_take(r->db, cd.challenge, kind, &c->challenge_user, &c->has_user, &expires);
     if (rc == DB_ERROR)
         return E_INTERNAL;
     if (rc == DB_DONE || expires < now_ms())
@@ -394,8 +391,8 @@ err webauthn_register(req *r, const struct webauthn_register_input *in, struct w
     size_t n;
     unsigned char *raw = strlen(b64) > 65536 ? NULL : webauthn_b64url_decode(r->a, b64, &n);
     struct webauthn_new_cred *nc = arena_alloc(r->a, sizeof *nc);
-    if (!raw || (in->attestation ? webauthn_parse_attestation(raw, n, nc) : webauthn_parse_new_authdata(raw, n, nc)) !=
-                    E_OK)
+    if (!raw ||
+        (in->attestation ? webauthn_parse_attestation(raw, n, nc) : webauthn_parse_new_authdata(raw, n, nc)) != E_OK)
         return E_WEBAUTHN_AUTHDATA;
     if ((e = webauthn_check_authdata(&nc->ad, c.rp_id)) != E_OK)
         return e;
@@ -420,8 +417,8 @@ err webauthn_register(req *r, const struct webauthn_register_input *in, struct w
     out->sign_count = nc->ad.sign_count;
     if (db_begin(r->db) != DB_OK)
         return E_INTERNAL;
-    int rc = webauthn_sql_cred_insert(r->db, out->user_id, id, pubkey, out->sign_count, name, out->created_at,
-                                      &out->id);
+    int rc =
+        webauthn_sql_cred_insert(r->db, out->user_id, id, pubkey, out->sign_count, name, out->created_at, &out->id);
     if (rc == DB_CONSTRAINT) {
         db_rollback(r->db);
         *field = "id";

@@ -75,8 +75,8 @@ err webauthn_parse_new_authdata(const unsigned char *ad, size_t ad_len, struct w
 /* ES256 signature (DER) over authenticatorData || SHA-256(clientDataJSON) with the
  * stored key, rpIdHash = SHA-256(rp_id), UP and UV: E_OK or E_WEBAUTHN_ASSERTION. */
 err webauthn_verify_assertion(const unsigned char pubkey[64], const unsigned char *authdata, size_t ad_len,
-                              const unsigned char *client_data, size_t cd_len, const unsigned char *sig,
-                              size_t sig_len, const char *rp_id);
+                              const unsigned char *client_data, size_t cd_len, const unsigned char *sig, size_t sig_len,
+                              const char *rp_id);
 /* The user handle of a user (8 bytes, big-endian id). */
 void webauthn_user_handle(int64_t user_id, unsigned char out[8]);
 

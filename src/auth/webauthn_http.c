@@ -33,7 +33,10 @@ static void write_cred(jw *w, const struct webauthn_cred_row *c)
     jw_end(w);
 }
 
-static void write_cred_cb(void *arg, const struct webauthn_cred_row *c) { write_cred(arg, c); }
+static void write_cred_cb(void *arg, const struct webauthn_cred_row *c)
+{
+    write_cred(arg, c);
+}
 
 static bool site(req *r, char rp_id[256], char origin[300])
 {

@@ -44,10 +44,11 @@ int webauthn_sql_challenges_expire(db *d, int64_t now)
 int webauthn_sql_cred_insert(db *d, int64_t user_id, const char *credential_id, const char *public_key,
                              int64_t sign_count, const char *name, int64_t now, int64_t *id)
 {
-    int rc = db_run(d,
-                    "INSERT INTO webauthn_credentials (user_id, credential_id, public_key, sign_count, name, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    "issisi", user_id, credential_id, public_key, sign_count, name, now);
+    int rc =
+        db_run(d,
+               "INSERT INTO webauthn_credentials (user_id, credential_id, public_key, sign_count, name, created_at)"
+               " VALUES (?, ?, ?, ?, ?, ?)",
+               "issisi", user_id, credential_id, public_key, sign_count, name, now);
     if (rc == DB_OK)
         *id = db_last_insert_id(d);
     return rc;
@@ -106,9 +107,9 @@ int webauthn_sql_cred_by_credential_id(db *d, arena *a, const char *credential_i
 
 int webauthn_sql_cred_delete(db *d, arena *a, int64_t id, int64_t user_id, struct webauthn_cred_row *out)
 {
-    db_stmt *st = db_query(d,
-                           "DELETE FROM webauthn_credentials WHERE id = ? AND user_id = ? RETURNING credential_id, name",
-                           "ii", id, user_id);
+    db_stmt *st =
+        db_query(d, "DELETE FROM webauthn_credentials WHERE id = ? AND user_id = ? RETURNING credential_id, name", "ii",
+                 id, user_id);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);

@@ -198,20 +198,22 @@ static void auth6_client_data_checks(void **state)
     (void)state;
     struct webauthn_client_data cd;
     const char *o = "http://localhost:8123";
-    assert_int_equal(client_data("{\"type\":\"webauthn.get\",\"challenge\":\"abc\",\"origin\":\"http://localhost:8123\","
-                                 "\"crossOrigin\":false,\"other_keys_can_be_added_here\":1}",
-                                 &cd),
-                     E_OK);
+    assert_int_equal(
+        client_data("{\"type\":\"webauthn.get\",\"challenge\":\"abc\",\"origin\":\"http://localhost:8123\","
+                    "\"crossOrigin\":false,\"other_keys_can_be_added_here\":1}",
+                    &cd),
+        E_OK);
     assert_string_equal(cd.challenge, "abc");
     assert_int_equal(webauthn_check_client_data(&cd, "webauthn.get", o), E_OK);
     assert_int_equal(webauthn_check_client_data(&cd, "webauthn.create", o), E_WEBAUTHN_TYPE);
     assert_int_equal(webauthn_check_client_data(&cd, "webauthn.get", "http://localhost:8124"), E_WEBAUTHN_ORIGIN);
     assert_int_equal(webauthn_check_client_data(&cd, "webauthn.get", "https://localhost:8123"), E_WEBAUTHN_ORIGIN);
 
-    assert_int_equal(client_data("{\"type\":\"webauthn.get\",\"challenge\":\"abc\",\"origin\":\"http://localhost:8123\","
-                                 "\"crossOrigin\":true}",
-                                 &cd),
-                     E_OK);
+    assert_int_equal(
+        client_data("{\"type\":\"webauthn.get\",\"challenge\":\"abc\",\"origin\":\"http://localhost:8123\","
+                    "\"crossOrigin\":true}",
+                    &cd),
+        E_OK);
     assert_int_equal(webauthn_check_client_data(&cd, "webauthn.get", o), E_WEBAUTHN_ORIGIN);
 
     assert_int_equal(client_data("{\"type\":\"webauthn.get\",\"origin\":\"x\"}", &cd), E_WEBAUTHN_CLIENT_DATA);
@@ -222,9 +224,9 @@ static void auth6_client_data_checks(void **state)
                                  "\"origin\":\"x\"}",
                                  &cd),
                      E_WEBAUTHN_CLIENT_DATA); /* duplicate keys */
-    assert_int_equal(client_data("{\"type\":\"webauthn.get\",\"challenge\":\"a\",\"origin\":\"x\",\"crossOrigin\":\"no\"}",
-                                 &cd),
-                     E_WEBAUTHN_CLIENT_DATA);
+    assert_int_equal(
+        client_data("{\"type\":\"webauthn.get\",\"challenge\":\"a\",\"origin\":\"x\",\"crossOrigin\":\"no\"}", &cd),
+        E_WEBAUTHN_CLIENT_DATA);
 }
 
 static void auth6_authdata_flags_and_rp_id_hash(void **state)
