@@ -5,6 +5,7 @@
  */
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/webauthn.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -202,7 +203,8 @@ static int cmd_demo(int argc, char **argv)
 
 static const char serve_usage[] = "[--db URL] [--listen IP:PORT] [--web DIR] [--threads N] [--max-body-mb N]\n"
                                   "       [--idle-timeout S] [--session-idle S] [--secure-cookies] [--no-access-log]\n"
-                                  "       [--trusted-proxy IP[,IP…]] [--login-ip-limit N] [--login-user-limit N]";
+                                  "       [--trusted-proxy IP[,IP…]] [--login-ip-limit N] [--login-user-limit N]\n"
+                                  "       [--public-url URL]";
 
 /* --trusted-proxy: a comma-separated list of IPv4/IPv6 addresses. */
 static bool ip_list_valid(const char *list)
@@ -240,11 +242,13 @@ static int cmd_serve(int argc, char **argv)
                                          {"trusted-proxy", required_argument, 0, 'P'},
                                          {"login-ip-limit", required_argument, 0, 'I'},
                                          {"login-user-limit", required_argument, 0, 'U'},
+                                         {"public-url", required_argument, 0, 'W'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     server_cfg.db_url = env_or("FINCRM_DB", server_cfg.db_url);
     server_cfg.listen = env_or("FINCRM_LISTEN", server_cfg.listen);
     server_cfg.web_dir = env_or("FINCRM_WEB", NULL);
+    server_cfg.public_url = env_or("FINCRM_PUBLIC_URL", NULL);
     long v;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -287,13 +291,16 @@ static int cmd_serve(int argc, char **argv)
                 return usage_error("serve", serve_usage);
             *(c == 'I' ? &auth_cfg.ip_limit : &auth_cfg.user_limit) = (int)v;
             break;
+        case 'W': server_cfg.public_url = optarg; break;
         case 'h':
             printf("usage: fincrm serve %s\n\nServes the JSON API under /api/v1 and, with --web, the built UI.\n"
                    "Defaults: --db sqlite:data/fincrm.db --listen 127.0.0.1:8080, one thread per core,\n"
                    "10 MB request bodies, 60 s idle connections, 1800 s idle sessions,\n"
                    "20 login attempts per client address and 10 per username a minute (0: no limit).\n"
                    "--trusted-proxy: peers whose X-Forwarded-For (last entry) names the client.\n"
-                   "Environment: FINCRM_DB, FINCRM_LISTEN, FINCRM_WEB.\n",
+                   "--public-url: the address browsers use (https://host[:port]) behind a proxy;\n"
+                   "biometric login (WebAuthn) checks it as the origin; default: the Host header.\n"
+                   "Environment: FINCRM_DB, FINCRM_LISTEN, FINCRM_WEB, FINCRM_PUBLIC_URL.\n",
                    serve_usage);
             return 0;
         default: return usage_error("serve", serve_usage);
@@ -303,6 +310,10 @@ static int cmd_serve(int argc, char **argv)
         return usage_error("serve", serve_usage);
     if (!db_url_valid(server_cfg.db_url)) {
         fprintf(stderr, "fincrm serve: --db must be sqlite:PATH or postgresql://…\n");
+        return 2;
+    }
+    if (server_cfg.public_url && !webauthn_public_url_valid(server_cfg.public_url)) {
+        fprintf(stderr, "fincrm serve: --public-url must be http(s)://HOST[:PORT] without a path\n");
         return 2;
     }
     return serve();
@@ -382,8 +393,11 @@ static int cmd_routes(int argc, char **argv)
         jw_end(&w);
     }
     jw_end(&w);
-    if (json)
-        printf("%s\n", jw_take(&w));
+    if (json) {
+        char *out = jw_take(&w);
+        printf("%s\n", out);
+        free(out);
+    }
     jw_dispose(&w);
     return 0;
 }

@@ -115,60 +115,109 @@ static int audit_login(req *r, int64_t user_id, const char *username, const char
 }
 
 /* Records a refused login and returns why it was refused. */
-static err refuse(req *r, int64_t user_id, const char *username, err why, const char *detail)
+err auth_login_refuse(req *r, int64_t user_id, const char *username, err why, const char *detail)
 {
     return audit_login(r, user_id, username, "login_failed", detail) == DB_OK ? why : E_INTERNAL;
 }
 
-err auth_record_failure(req *r, const struct auth_user_row *u, const char *username, const char *action,
-                        bool *captcha_next)
+/* The audit detail of a refused login: {"method":…,"reason":…,"locked":true}. */
+const char *auth_login_detail(req *r, const char *method, const char *reason, bool locked)
+{
+    return arena_printf(r->a, "{%s%s%s\"reason\":\"%s\"%s}", method ? "\"method\":\"" : "", method ? method : "",
+                        method ? "\"," : "", reason, locked ? ",\"locked\":true" : "");
+}
+
+err auth_login_failure(req *r, const struct auth_user_row *u, const char *username, const char *action,
+                       const char *method, const char *reason, bool *captcha_next)
 {
     bool locks = u && u->failed_logins + 1 >= auth_cfg.max_failures;
-    const char *detail = !u     ? "{\"reason\":\"unknown_user\"}"
-                         : locks ? "{\"reason\":\"wrong_password\",\"locked\":true}"
-                                 : "{\"reason\":\"wrong_password\"}";
+    int64_t now = now_ms();
     if (db_begin(r->db) != DB_OK)
         return E_INTERNAL;
-    if ((u && auth_sql_login_failed(r->db, u->id, auth_cfg.max_failures, now_ms() + auth_cfg.lock_ms) != DB_OK) ||
-        login_failure_count(r, typed_name(r, username), now_ms(), captcha_next) != DB_OK ||
-        audit_login(r, u ? u->id : 0, username, action, detail) != DB_OK || db_commit(r->db) != DB_OK) {
+    if ((u && auth_sql_login_failed(r->db, u->id, auth_cfg.max_failures, now + auth_cfg.lock_ms) != DB_OK) ||
+        login_failure_count(r, typed_name(r, username), now, captcha_next) != DB_OK ||
+        audit_login(r, u ? u->id : 0, username, action, auth_login_detail(r, method, reason, locks)) != DB_OK ||
+        db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return E_INTERNAL;
     }
     return locks ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
 }
 
-/* AUTH-4: whether this login may go on from the device it names; *bind when the
- * account waits for its first device. */
-static err check_device(const struct auth_user_row *u, const char *key_hash, bool *bind)
+err auth_login_open(req *r, const struct auth_user_row *u, const char *username, const char *method,
+                    err (*also)(req *r, void *arg), void *arg, struct user_profile *out, char token[TOKEN_CHARS],
+                    char csrf[TOKEN_CHARS])
 {
-    *bind = false;
+    if (u->disabled)
+        return auth_login_refuse(r, u->id, username, E_USER_DISABLED, auth_login_detail(r, method, "disabled", false));
+    char th[65];
+    new_token(token);
+    new_token(csrf);
+    token_hash(token, th);
+    const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
+    const char *detail = method ? arena_printf(r->a, "{\"method\":\"%s\"}", method) : NULL;
+    if (db_begin(r->db) != DB_OK)
+        return E_INTERNAL;
+    err e = also ? also(r, arg) : E_OK;
+    if (e != E_OK) {
+        db_rollback(r->db);
+        return e;
+    }
+    /* A success ends both failure counts: the account's (lockout) and the name's (captcha). */
+    if ((u->failed_logins > 0 && auth_sql_login_succeeded(r->db, u->id) != DB_OK) ||
+        sec_sql_failures_clear(r->db, typed_name(r, username)) != DB_OK ||
+        auth_sql_session_insert(r->db, th, u->id, csrf, now_ms(), r->client_ip, ua) != DB_OK ||
+        audit_login(r, u->id, username, "login", detail) != DB_OK || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return E_INTERNAL;
+    }
+    return auth_profile(r, u->id, out);
+}
+
+/* AUTH-4: the device a password login comes from. */
+struct device_check {
+    const struct auth_user_row *u;
+    const char *username;
+    const char *key_hash; /* "" when the login named no device */
+};
+
+/* Inside the login's transaction (auth_login_open's `also`): E_OK when the account is
+ * not bound or the key is its device's; the first login after binding was switched
+ * on binds its device. E_DEVICE_UNBOUND otherwise, also when another device was
+ * bound a moment ago. */
+static err device_step(req *r, void *arg)
+{
+    const struct device_check *dc = arg;
+    const struct auth_user_row *u = dc->u;
     if (!u->device_binding)
         return E_OK;
-    if (!*key_hash)
+    if (!*dc->key_hash)
         return E_DEVICE_UNBOUND;
-    if (strlen(u->device_key_hash) != 64) {
-        *bind = true;
-        return E_OK;
-    }
-    return sodium_memcmp(key_hash, u->device_key_hash, 64) == 0 ? E_OK : E_DEVICE_UNBOUND;
+    if (strlen(u->device_key_hash) == 64)
+        return sodium_memcmp(dc->key_hash, u->device_key_hash, 64) == 0 ? E_OK : E_DEVICE_UNBOUND;
+    int rc = sec_sql_device_bind(r->db, u->id, dc->key_hash);
+    if (rc == DB_DONE)
+        return E_DEVICE_UNBOUND;
+    if (rc != DB_ROW ||
+        audit_login(r, u->id, dc->username, "device.bound", "{\"after\":{\"device_bound\":true}}") != DB_OK)
+        return E_INTERNAL;
+    return E_OK;
 }
 
 err auth_login(req *r, struct login_attempt *in, struct user_profile *out, char token[TOKEN_CHARS],
                char csrf[TOKEN_CHARS])
 {
     const char *username = in->username;
-    int64_t now = now_ms();
-    login_guard_purge(r, now);
     /* AUTH-2: rate limits first (nothing is recorded for a refused flood), then the
      * captcha; while a needed captcha is missing or wrong the password is not even
      * checked, so guessing costs one solved image per try. */
-    err e = login_guard(r, typed_name(r, username), in, now);
+    err e = login_guard(r, typed_name(r, username), in, now_ms());
     if (e == E_RATE_LIMITED || e == E_INTERNAL)
         return e;
     if (e != E_OK)
-        return refuse(r, 0, username, e,
-                      e == E_CAPTCHA_REQUIRED ? "{\"reason\":\"captcha_missing\"}" : "{\"reason\":\"captcha_wrong\"}");
+        return auth_login_refuse(
+            r, 0, username, e,
+            auth_login_detail(r, NULL, e == E_CAPTCHA_REQUIRED ? "captcha_missing" : "captcha_wrong", false));
 
     struct auth_user_row u;
     int rc = auth_sql_user_by_name(r->db, username, &u);
@@ -176,45 +225,22 @@ err auth_login(req *r, struct login_attempt *in, struct user_profile *out, char 
         return E_INTERNAL;
     if (rc == DB_DONE) {
         auth_verify_password(dummy_hash(), in->password);
-        return auth_record_failure(r, NULL, username, "login_failed", &in->captcha_required);
+        return auth_login_failure(r, NULL, username, "login_failed", NULL, "unknown_user", &in->captcha_required);
     }
-    if (u.locked_until > now) /* AUTH-2: locked; the password is not even checked */
-        return refuse(r, u.id, username, E_ACCOUNT_LOCKED, "{\"reason\":\"locked\"}");
+    if (u.locked_until > now_ms()) /* AUTH-2: locked; the password is not even checked */
+        return auth_login_refuse(r, u.id, username, E_ACCOUNT_LOCKED, auth_login_detail(r, NULL, "locked", false));
     if (!auth_verify_password(u.hash, in->password))
-        return auth_record_failure(r, &u, username, "login_failed", &in->captcha_required);
-    if (u.disabled)
-        return refuse(r, u.id, username, E_USER_DISABLED, "{\"reason\":\"disabled\"}");
+        return auth_login_failure(r, &u, username, "login_failed", NULL, "wrong_password", &in->captcha_required);
 
     char key_hash[65] = "";
-    bool bind;
     if (in->device_key && *in->device_key)
         device_key_hash(in->device_key, key_hash);
-    if (check_device(&u, key_hash, &bind) != E_OK)
-        return refuse(r, u.id, username, E_DEVICE_UNBOUND,
-                      *key_hash ? "{\"reason\":\"device_unbound\"}" : "{\"reason\":\"no_device_key\"}");
-
-    char th[65];
-    new_token(token);
-    new_token(csrf);
-    token_hash(token, th);
-    const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
-    if (db_begin(r->db) != DB_OK)
-        return E_INTERNAL;
-    rc = bind ? sec_sql_device_bind(r->db, u.id, key_hash) : DB_ROW;
-    if (rc == DB_DONE) { /* another device was bound a moment ago */
-        db_rollback(r->db);
-        return refuse(r, u.id, username, E_DEVICE_UNBOUND, "{\"reason\":\"device_unbound\"}");
-    }
-    if (rc != DB_ROW ||
-        (bind && audit_login(r, u.id, username, "device.bound", "{\"after\":{\"device_bound\":true}}") != DB_OK) ||
-        (u.failed_logins > 0 && auth_sql_login_succeeded(r->db, u.id) != DB_OK) ||
-        sec_sql_failures_clear(r->db, typed_name(r, username)) != DB_OK ||
-        auth_sql_session_insert(r->db, th, u.id, csrf, now, r->client_ip, ua) != DB_OK ||
-        audit_login(r, u.id, username, "login", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
-        db_rollback(r->db);
-        return E_INTERNAL;
-    }
-    return auth_profile(r, u.id, out);
+    struct device_check dc = {&u, username, key_hash};
+    e = auth_login_open(r, &u, username, NULL, device_step, &dc, out, token, csrf);
+    if (e == E_DEVICE_UNBOUND) /* refused inside the rolled-back transaction: record it now */
+        return auth_login_refuse(r, u.id, username, e,
+                                 auth_login_detail(r, NULL, *key_hash ? "device_unbound" : "no_device_key", false));
+    return e;
 }
 
 err auth_session_load(req *r)

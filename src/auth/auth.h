@@ -20,10 +20,10 @@
 #define TOKEN_CHARS 44 /* base64url of 32 random bytes, plus NUL */
 
 struct auth_config {
-    int64_t idle_ms;     /* AUTH-3: 30 minutes */
-    int64_t absolute_ms; /* AUTH-3: 12 hours */
-    int max_failures;    /* AUTH-2: consecutive failed logins that lock the account (5) */
-    int64_t lock_ms;     /* AUTH-2: how long the lock lasts (15 minutes) */
+    int64_t idle_ms;        /* AUTH-3: 30 minutes */
+    int64_t absolute_ms;    /* AUTH-3: 12 hours */
+    int max_failures;       /* AUTH-2: consecutive failed logins that lock the account (5) */
+    int64_t lock_ms;        /* AUTH-2: how long the lock lasts (15 minutes) */
     int captcha_after;      /* AUTH-2: failed logins of a typed username before a captcha is needed (3) */
     int64_t captcha_ttl_ms; /* AUTH-2: a captcha image is valid this long (5 minutes), and once */
     int ip_limit;           /* AUTH-2: login attempts per client address and window (20); 0: no limit */
@@ -78,13 +78,30 @@ struct login_attempt {
 err auth_login(req *r, struct login_attempt *in, struct user_profile *out, char token[TOKEN_CHARS],
                char csrf[TOKEN_CHARS]);
 err auth_logout(req *r);
+/* The steps of signing in, shared by password login and WebAuthn (AUTH-6):
+ * auth_login_refuse() records a refused login (AUTH-7) and returns why.
+ * auth_login_failure() records a failed proof (wrong password, bad WebAuthn assertion;
+ * u NULL: an unknown username) in one transaction: the account's count and lock, the
+ * name's count in login_throttle that decides the captcha (AUTH-2), and the audit
+ * record `action` ("login_failed", "step_up_failed") with detail
+ * {"method":…,"reason":…,"locked":true}; it returns E_INVALID_CREDENTIALS,
+ * E_ACCOUNT_LOCKED (this failure locked it) or E_INTERNAL, and sets *captcha_next when
+ * the next login of the name needs a captcha.
+ * auth_login_open() refuses a disabled user, else opens the session, ends both
+ * failure counts and records "login" (detail {"method":…} unless method is NULL,
+ * password). `also`, when given, runs first inside the same transaction: anything but
+ * E_OK rolls it back and is returned (the caller records a refusal it returns). */
 struct auth_user_row;
-/* A wrong password (u NULL: an unknown username), in one transaction: the account's
- * count and lock, the typed name's count (captcha) and the audit record `action`.
- * Returns E_INVALID_CREDENTIALS, E_ACCOUNT_LOCKED (this failure locked it) or
- * E_INTERNAL; *captcha_next tells whether the next attempt needs a captcha. */
-err auth_record_failure(req *r, const struct auth_user_row *u, const char *username, const char *action,
-                        bool *captcha_next);
+err auth_login_refuse(req *r, int64_t user_id, const char *username, err why, const char *detail);
+const char *auth_login_detail(req *r, const char *method, const char *reason, bool locked);
+err auth_login_failure(req *r, const struct auth_user_row *u, const char *username, const char *action,
+                       const char *method, const char *reason, bool *captcha_next);
+err auth_login_open(req *r, const struct auth_user_row *u, const char *username, const char *method,
+                    err (*also)(req *r, void *arg), void *arg, struct user_profile *out, char token[TOKEN_CHARS],
+                    char csrf[TOKEN_CHARS]);
+/* The answer to a successful login: session cookie and {user, csrf_token, access}. */
+int auth_login_respond(req *r, const struct user_profile *u, const char *token, const char *csrf);
+
 /* AUTH-1: change one's own password; other sessions of the user end. */
 err auth_change_password(req *r, const char *current, const char *next, const char **field);
 err auth_profile(req *r, int64_t user_id, struct user_profile *out);
@@ -102,6 +119,9 @@ struct auth_user_row {
 int auth_sql_user_by_name(db *d, const char *username, struct auth_user_row *out); /* DB_ROW, DB_DONE, DB_ERROR */
 int auth_sql_login_failed(db *d, int64_t user_id, int max_failures, int64_t lock_until);
 int auth_sql_login_succeeded(db *d, int64_t user_id);
+/* AUTH-2: forgets the failed logins counted under the user's name (the captcha), as
+ * when an administrator unlocks the account. */
+int auth_sql_name_failures_clear(db *d, int64_t user_id);
 int auth_sql_password_get(db *d, int64_t user_id, char hash[128]);
 int auth_sql_password_set(db *d, int64_t user_id, const char *hash, const char *keep_session);
 int auth_sql_session_insert(db *d, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
@@ -134,15 +154,18 @@ void auth_write_user(jw *w, const struct user_profile *u);
  * else E_STEP_UP_REQUIRED. Sensitive handlers call it before they act. */
 err auth_require_step_up(req *r);
 
-/* Login guard, called by auth_login(): counts the attempt against both limits
- * (E_RATE_LIMITED with in->retry_after_s), then demands and consumes a captcha
- * when one is needed (E_CAPTCHA_REQUIRED, E_CAPTCHA_WRONG). */
+/* Rate limits of every login, password or WebAuthn: counts the attempt against the
+ * client address's limit and, when name is not NULL, the username's; E_OK,
+ * E_RATE_LIMITED (with *retry_after_s) or E_INTERNAL. *ip_hits (may be NULL) gets the
+ * address's count in this window. Now and then drops old counters and captchas. */
+err login_rate_limit(req *r, const char *name, int64_t now, int64_t *ip_hits, int64_t *retry_after_s);
+/* Login guard of password login, called by auth_login(): the rate limits, then
+ * demands and consumes a captcha when one is needed (E_CAPTCHA_REQUIRED,
+ * E_CAPTCHA_WRONG). */
 err login_guard(req *r, const char *name, struct login_attempt *in, int64_t now);
-/* A failed password for a typed username (inside the caller's transaction): the
- * count that decides the captcha. Sets *captcha_next when the next attempt needs one. */
+/* A failed login of a username (inside the caller's transaction): the count that
+ * decides the captcha. Sets *captcha_next when the next attempt needs one. */
 int login_failure_count(req *r, const char *name, int64_t now, bool *captcha_next);
-/* Drops the throttle rows and captchas that no longer matter (at most once a minute). */
-void login_guard_purge(req *r, int64_t now);
 /* SHA-256 hex of a device key (AUTH-4). */
 void device_key_hash(const char *key, char out[65]);
 

@@ -102,8 +102,13 @@ int handle_login(req *r)
             auth_retry_after(r, in.retry_after_s);
         return req_fail(r, e, e == E_CAPTCHA_REQUIRED || e == E_CAPTCHA_WRONG ? "captcha_answer" : NULL);
     }
+    return auth_login_respond(r, &u, token, csrf);
+}
+
+int auth_login_respond(req *r, const struct user_profile *u, const char *token, const char *csrf)
+{
     set_session_cookie(r, token, auth_cfg.absolute_ms / 1000);
-    if (write_user_and_csrf(r, &u, csrf) != E_OK)
+    if (write_user_and_csrf(r, u, csrf) != E_OK)
         return req_fail(r, E_INTERNAL, NULL);
     return 200;
 }

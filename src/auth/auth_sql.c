@@ -45,6 +45,14 @@ int auth_sql_login_succeeded(db *d, int64_t user_id)
     return db_run(d, "UPDATE users SET failed_logins = 0 WHERE id = ?", "i", user_id);
 }
 
+int auth_sql_name_failures_clear(db *d, int64_t user_id)
+{
+    return db_run(d,
+                  "DELETE FROM login_throttle WHERE kind = 'fail'"
+                  " AND subject = (SELECT username FROM users WHERE id = ?)",
+                  "i", user_id);
+}
+
 int auth_sql_password_get(db *d, int64_t user_id, char hash[128])
 {
     db_stmt *st = db_query(d, "SELECT password_hash FROM users WHERE id = ?", "i", user_id);

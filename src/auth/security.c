@@ -60,7 +60,7 @@ err security_step_up(req *r, const char *password)
     if (!auth_verify_password(u.hash, password)) {
         /* Counts toward the lockout like a failed login (AUTH-2). */
         bool captcha_next = false;
-        err e = auth_record_failure(r, &u, s->username, "step_up_failed", &captcha_next);
+        err e = auth_login_failure(r, &u, s->username, "step_up_failed", NULL, "wrong_password", &captcha_next);
         return e == E_INVALID_CREDENTIALS ? E_WRONG_PASSWORD : e;
     }
     if (db_begin(r->db) != DB_OK)
@@ -135,12 +135,35 @@ static bool answer_matches(const char *want, const char *given)
     return true;
 }
 
+/* Drops the throttle rows and captchas that no longer matter (at most once a minute). */
+static void purge_old(req *r, int64_t now)
+{
+    static int64_t last;
+    int64_t prev = __atomic_load_n(&last, __ATOMIC_RELAXED);
+    if (now - prev < 60 * 1000 ||
+        !__atomic_compare_exchange_n(&last, &prev, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        return;
+    int64_t keep = auth_cfg.lock_ms > auth_cfg.rate_window_ms ? auth_cfg.lock_ms : auth_cfg.rate_window_ms;
+    if (sec_sql_purge(r->db, now, keep) != DB_OK)
+        log_error("cannot purge old login counters and captchas: %s", db_errmsg(r->db));
+}
+
+err login_rate_limit(req *r, const char *name, int64_t now, int64_t *ip_hits, int64_t *retry_after_s)
+{
+    int64_t ip, user_hits;
+    purge_old(r, now);
+    err e = count_attempt(r, "ip", r->client_ip, auth_cfg.ip_limit, now, &ip, retry_after_s);
+    if (ip_hits)
+        *ip_hits = ip;
+    if (e == E_OK && name)
+        e = count_attempt(r, "user", name, auth_cfg.user_limit, now, &user_hits, retry_after_s);
+    return e;
+}
+
 err login_guard(req *r, const char *name, struct login_attempt *in, int64_t now)
 {
-    int64_t ip_hits, user_hits, fails = 0;
-    err e = count_attempt(r, "ip", r->client_ip, auth_cfg.ip_limit, now, &ip_hits, &in->retry_after_s);
-    if (e == E_OK)
-        e = count_attempt(r, "user", name, auth_cfg.user_limit, now, &user_hits, &in->retry_after_s);
+    int64_t ip_hits, fails = 0;
+    err e = login_rate_limit(r, name, now, &ip_hits, &in->retry_after_s);
     if (e != E_OK)
         return e;
     if (sec_sql_failures(r->db, name, now, auth_cfg.lock_ms, &fails) != DB_OK)
@@ -166,18 +189,6 @@ int login_failure_count(req *r, const char *name, int64_t now, bool *captcha_nex
     if (rc == DB_OK && auth_cfg.captcha_after > 0 && hits >= auth_cfg.captcha_after)
         *captcha_next = true;
     return rc;
-}
-
-void login_guard_purge(req *r, int64_t now)
-{
-    static int64_t last;
-    int64_t prev = __atomic_load_n(&last, __ATOMIC_RELAXED);
-    if (now - prev < 60 * 1000 ||
-        !__atomic_compare_exchange_n(&last, &prev, now, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-        return;
-    int64_t keep = auth_cfg.lock_ms > auth_cfg.rate_window_ms ? auth_cfg.lock_ms : auth_cfg.rate_window_ms;
-    if (sec_sql_purge(r->db, now, keep) != DB_OK)
-        log_error("cannot purge old login counters and captchas: %s", db_errmsg(r->db));
 }
 
 static void random_token(char out[TOKEN_CHARS])

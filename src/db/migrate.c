@@ -21,6 +21,8 @@ EMBED(m0005_sqlite, "migrations/0005_audit_log.sql");
 EMBED(m0005_pg, "migrations/0005_audit_log.pg.sql");
 EMBED(m0006, "migrations/0006_access.sql");
 EMBED(m0007, "migrations/0007_login_security.sql");
+EMBED(m0008_sqlite, "migrations/0008_webauthn.sql");
+EMBED(m0008_pg, "migrations/0008_webauthn.pg.sql");
 EMBED(m0010_sqlite, "migrations/0010_handover.sql");
 EMBED(m0010_pg, "migrations/0010_handover.pg.sql");
 
@@ -35,6 +37,7 @@ static const struct migration {
     {5, m0005_sqlite, m0005_pg},
     {6, m0006, m0006},
     {7, m0007, m0007},
+    {8, m0008_sqlite, m0008_pg},
     {10, m0010_sqlite, m0010_pg},
 };
 

@@ -138,6 +138,7 @@ struct server_config {
     bool access_log;
     bool secure_cookies;     /* behind TLS: cookies get Secure */
     const char *trusted_proxies; /* "127.0.0.1,10.0.0.5": peers whose X-Forwarded-For names the client */
+    const char *public_url;  /* "https://crm.example.com" as browsers see it (WebAuthn origin, AUTH-6), or NULL */
 };
 extern struct server_config server_cfg;
 extern const char *server_db_kind; /* "sqlite" or "postgresql", known once serving */

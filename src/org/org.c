@@ -483,6 +483,8 @@ err org_user_unlock(req *r, int64_t id)
     if (db_begin(r->db) != DB_OK)
         return E_INTERNAL;
     int rc = org_sql_user_unlock(r->db, id);
+    if (rc == DB_OK) /* the captcha count of the name ends with the lock (AUTH-2) */
+        rc = auth_sql_name_failures_clear(r->db, id);
     if (rc == DB_OK)
         rc = req_audit(r, "user.unlocked", "user", id, NULL);
     return finish(r, rc, E_INTERNAL);

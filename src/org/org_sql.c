@@ -252,7 +252,8 @@ void org_sql_users_query(sqlb *q, const struct access *acc, const struct user_fi
               count ? "SELECT COUNT(*) FROM users u JOIN org_units o ON o.id = u.unit_id WHERE 1 = 1"
                     : "SELECT u.id, u.username, u.display_name, u.phone, u.credit_id, u.status, u.locked_until,"
                       " u.must_change_password, o.id, o.code, o.name, p.id, p.code, p.name, r.id, r.name,"
-                      " m.id, m.display_name, u.created_at"
+                      " m.id, m.display_name, u.created_at, u.device_binding,"
+                      " CASE WHEN u.device_key_hash IS NULL THEN 0 ELSE 1 END"
                       " FROM users u JOIN org_units o ON o.id = u.unit_id JOIN positions p ON p.id = u.position_id"
                       " JOIN roles r ON r.id = p.role_id LEFT JOIN users m ON m.id = u.reports_to WHERE 1 = 1");
     scope_where(q, acc, "u.unit_id", "u.id");
@@ -304,6 +305,8 @@ void org_write_user_row(jw *w, db_stmt *st)
         jw_end(w);
     }
     jw_kint(w, "created_at", db_col_int64(st, 18));
+    jw_kbool(w, "device_binding", db_col_int64(st, 19) != 0); /* AUTH-4 */
+    jw_kbool(w, "device_bound", db_col_int64(st, 20) != 0);
     jw_end(w);
 }
 

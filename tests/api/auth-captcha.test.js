@@ -5,7 +5,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, DEMO_PASSWORD } from './lib/server.js';
-import { sql, lit, captcha } from './lib/sql.js';
+import { sqlRows, sqlValue, lit, captcha } from './lib/sql.js';
 
 const h = useServer({ before, after, afterEach });
 const LOGIN = '/api/v1/auth/login';
@@ -25,7 +25,7 @@ test('AUTH-2 GET /auth/captcha: a PNG data URL and an id; the answer (4–5 unam
   const png = Buffer.from(res.json.image.split(',')[1], 'base64');
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.equal(res.json.expires_in, 300);
-  const [[answer, used, ttl]] = sql(h.srv,
+  const [[answer, used, ttl]] = sqlRows(h.srv,
     `SELECT answer, used, expires_at FROM captchas WHERE id = ${lit(res.json.captcha_id)}`);
   assert.match(answer, /^[A-HJKMNP-Z2-9]{4,5}$/);
   assert.equal(Number(used), 0);
@@ -48,7 +48,7 @@ test('AUTH-2 two failures: no captcha needed; the third says so; then the right 
   assert.equal(r.json.error.captcha_required, true);
   assert.equal(r.headers['set-cookie'], undefined);
   // Nothing was counted: the account's own count stays at 3 (the password was not checked).
-  assert.equal(sql(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00002'")[0][0], '3');
+  assert.equal(sqlValue(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00002'"), '3');
 });
 
 test('AUTH-2 a wrong captcha is refused (auth.captcha_wrong), used up, and unlocks nothing', async () => {
@@ -73,8 +73,8 @@ test('AUTH-2 right captcha (any case) and right password: signed in, and the cou
     captcha_answer: ` ${c.answer.toLowerCase()} ` });
   assert.equal(r.status, 200, r.text);
   assert.ok(r.cookies.fincrm_session);
-  assert.equal(sql(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00004'")[0][0], '0');
-  assert.deepEqual(sql(h.srv, "SELECT hits FROM login_throttle WHERE kind = 'fail' AND subject = 'cm00004'"), []);
+  assert.equal(sqlValue(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00004'"), '0');
+  assert.deepEqual(sqlRows(h.srv, "SELECT hits FROM login_throttle WHERE kind = 'fail' AND subject = 'cm00004'"), []);
   const next = await fail('cm00004');
   assertError(next, 401, 'auth.invalid_credentials');
   assert.equal(next.json.error.captcha_required, undefined, 'one failure after a success needs no captcha');
@@ -86,7 +86,7 @@ test('AUTH-2 right captcha but wrong password: counts as a failure; a captcha is
   const r = await login({ username: 'cm00005', password: 'wrong-pass-1', captcha_id: c.captcha_id, captcha_answer: c.answer });
   assertError(r, 401, 'auth.invalid_credentials');
   assert.equal(r.json.error.captcha_required, true);
-  assert.equal(sql(h.srv, `SELECT used FROM captchas WHERE id = ${lit(c.captcha_id)}`)[0][0], '1');
+  assert.equal(sqlValue(h.srv, `SELECT used FROM captchas WHERE id = ${lit(c.captcha_id)}`), '1');
   const reuse = await login({ username: 'cm00005', password: DEMO_PASSWORD, captcha_id: c.captcha_id,
     captcha_answer: c.answer });
   assertError(reuse, 401, 'auth.captcha_wrong');
@@ -95,7 +95,7 @@ test('AUTH-2 right captcha but wrong password: counts as a failure; a captcha is
 test('AUTH-2 an expired captcha is refused', async () => {
   for (let i = 0; i < 3; i++) await fail('cm00006');
   const c = await captcha(h.srv);
-  sql(h.srv, `UPDATE captchas SET expires_at = ${Date.now() - 1000} WHERE id = ${lit(c.captcha_id)}`);
+  sqlRows(h.srv, `UPDATE captchas SET expires_at = ${Date.now() - 1000} WHERE id = ${lit(c.captcha_id)}`);
   const r = await login({ username: 'cm00006', password: DEMO_PASSWORD, captcha_id: c.captcha_id, captcha_answer: c.answer });
   assertError(r, 401, 'auth.captcha_wrong');
   const unknownId = await login({ username: 'cm00006', password: DEMO_PASSWORD, captcha_id: 'no-such-captcha',
@@ -128,6 +128,6 @@ test('AUTH-2 login fields of the wrong type: 422 with the field named', async ()
 test('AUTH-2 without --trusted-proxy, X-Forwarded-For is ignored: the peer address is recorded', async () => {
   const r = await login({ username: 'cm00007', password: DEMO_PASSWORD }, { 'X-Forwarded-For': '198.51.100.7' });
   assert.equal(r.status, 200, r.text);
-  const rows = sql(h.srv, "SELECT s.ip FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'cm00007'");
+  const rows = sqlRows(h.srv, "SELECT s.ip FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'cm00007'");
   assert.deepEqual(rows, [['127.0.0.1']]);
 });

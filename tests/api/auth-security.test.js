@@ -2,14 +2,14 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, DEMO_PASSWORD } from './lib/server.js';
-import { sql, lit } from './lib/sql.js';
+import { sqlRows, sqlValue, lit } from './lib/sql.js';
 
 const h = useServer({ before, after, afterEach });
 const KEY_A = 'device-key-A-0123456789abcdefghijklmnopqrstu';
 const KEY_B = 'device-key-B-0123456789abcdefghijklmnopqrstu';
 
-async function signIn(username, deviceKey) {
-  const body = { username, password: DEMO_PASSWORD };
+async function signIn(username, deviceKey, password = DEMO_PASSWORD) {
+  const body = { username, password };
   if (deviceKey !== undefined) body.device_key = deviceKey;
   const res = await h.srv.request('POST', '/api/v1/auth/login', { body });
   const c = res.cookies.fincrm_session;
@@ -18,7 +18,7 @@ async function signIn(username, deviceKey) {
 const post = (s, p, body) => h.srv.request('POST', p, { cookie: s.cookie, csrf: s.csrf, body });
 const del = (s, p) => h.srv.request('DELETE', p, { cookie: s.cookie, csrf: s.csrf });
 const me = (s) => h.srv.request('GET', '/api/v1/auth/me', { cookie: s.cookie });
-const userId = (name) => Number(sql(h.srv, `SELECT id FROM users WHERE username = ${lit(name)}`)[0][0]);
+const userId = (name) => Number(sqlValue(h.srv, `SELECT id FROM users WHERE username = ${lit(name)}`));
 const stepUp = (s, password = DEMO_PASSWORD) => post(s, '/api/v1/auth/step-up', { password });
 
 function assertError(res, status, code) {
@@ -40,7 +40,7 @@ test('AUTH-5 step-up with the right password: 200, then the action goes through'
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.valid_for, 300);
   assert.equal((await post(s, '/api/v1/auth/logout-all')).status, 204);
-  const audit = sql(h.srv, "SELECT action FROM audit_log WHERE username = 'cm00012' AND action = 'step_up'");
+  const audit = sqlRows(h.srv, "SELECT action FROM audit_log WHERE username = 'cm00012' AND action = 'step_up'");
   assert.equal(audit.length, 1);
 });
 
@@ -49,17 +49,17 @@ test('AUTH-5 step-up with a wrong password: 403 auth.wrong_password, counted tow
   const r = await stepUp(s, 'wrong-pass-1');
   assertError(r, 403, 'auth.wrong_password');
   assert.equal(r.json.error.field, 'password');
-  assert.equal(sql(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00013'")[0][0], '1');
+  assert.equal(sqlValue(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00013'"), '1');
   assertError(await post(s, '/api/v1/auth/logout-all'), 403, 'auth.step_up_required');
   assertError(await post(s, '/api/v1/auth/step-up', {}), 422, 'request.field_required');
   assert.equal((await stepUp(s)).status, 200, 'the right password then works and resets the count');
-  assert.equal(sql(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00013'")[0][0], '0');
+  assert.equal(sqlValue(h.srv, "SELECT failed_logins FROM users WHERE username = 'cm00013'"), '0');
 });
 
 test('AUTH-5 a confirmation older than 5 minutes no longer counts', async () => {
   const s = await signIn('cm00014');
   assert.equal((await stepUp(s)).status, 200);
-  sql(h.srv, `UPDATE sessions SET stepped_up_at = stepped_up_at - 301000 WHERE user_id = ${userId('cm00014')}`);
+  sqlRows(h.srv, `UPDATE sessions SET stepped_up_at = stepped_up_at - 301000 WHERE user_id = ${userId('cm00014')}`);
   assertError(await post(s, '/api/v1/auth/logout-all'), 403, 'auth.step_up_required');
 });
 
@@ -84,8 +84,8 @@ test('AUTH-3 logout-all ends every session of the user (this one too), audited; 
   assertError(await me(a), 401, 'auth.unauthenticated');
   assertError(await me(b), 401, 'auth.unauthenticated');
   assert.equal((await me(other)).status, 200);
-  assert.deepEqual(sql(h.srv, `SELECT COUNT(*) FROM sessions WHERE user_id = ${userId('cm00016')}`), [['0']]);
-  const audit = sql(h.srv, "SELECT object_id FROM audit_log WHERE username = 'cm00016' AND action = 'logout_all'");
+  assert.deepEqual(sqlRows(h.srv, `SELECT COUNT(*) FROM sessions WHERE user_id = ${userId('cm00016')}`), [['0']]);
+  const audit = sqlRows(h.srv, "SELECT object_id FROM audit_log WHERE username = 'cm00016' AND action = 'logout_all'");
   assert.deepEqual(audit, [[String(userId('cm00016'))]]);
 });
 
@@ -105,8 +105,16 @@ test('AUTH-4 device binding: first login binds, other or no key refused, admin r
   assert.deepEqual(on.json, { id, device_binding: true, device_bound: false });
 
   assert.equal((await signIn('cm00018', KEY_A)).status, 200, 'the first login binds key A');
-  assert.equal(sql(h.srv, "SELECT COUNT(*) FROM audit_log WHERE username = 'cm00018' AND action = 'device.bound'")[0][0], '1');
+  assert.equal(sqlValue(h.srv, "SELECT COUNT(*) FROM audit_log WHERE username = 'cm00018' AND action = 'device.bound'"), '1');
   assert.equal((await signIn('cm00018', KEY_A)).status, 200, 'the bound device signs in again');
+  // the user list and record say so too (the admin UI's DeviceBindingControl reads them)
+  const got = await h.srv.request('GET', `/api/v1/users/${id}`, { cookie: adm.cookie });
+  assert.equal(got.status, 200, got.text);
+  assert.deepEqual([got.json.device_binding, got.json.device_bound], [true, true]);
+  const listed = await h.srv.request('GET', '/api/v1/users?q=cm00018', { cookie: adm.cookie });
+  assert.equal(listed.status, 200, listed.text);
+  const row = JSON.stringify(listed.json).includes('"device_bound":true');
+  assert.ok(row, listed.text);
   const other = await signIn('cm00018', KEY_B);
   assertError(other.res, 403, 'auth.device_unbound');
   assert.equal(other.res.json.error.message, '该账号已绑定其他设备，请联系管理员解绑');
@@ -125,10 +133,12 @@ test('AUTH-4 device binding: first login binds, other or no key refused, admin r
 
   const off = await post(adm, `/api/v1/users/${id}/device`, { binding: false });
   assert.deepEqual(off.json, { id, device_binding: false, device_bound: false });
+  const after = (await h.srv.request('GET', `/api/v1/users/${id}`, { cookie: adm.cookie })).json;
+  assert.deepEqual([after.device_binding, after.device_bound], [false, false]);
   assert.equal((await signIn('cm00018', KEY_A)).status, 200);
   assert.equal((await signIn('cm00018')).status, 200, 'binding off: any device, even none');
 
-  const audit = sql(h.srv, `SELECT action, detail FROM audit_log WHERE action LIKE 'device.%' AND object_id = '${id}'` +
+  const audit = sqlRows(h.srv, `SELECT action, detail FROM audit_log WHERE action LIKE 'device.%' AND object_id = '${id}'` +
     ' ORDER BY id');
   assert.deepEqual(audit.map((r) => r[0]), ['device.binding', 'device.bound', 'device.cleared', 'device.bound',
     'device.binding']);
@@ -141,7 +151,7 @@ test('AUTH-4 device binding: first login binds, other or no key refused, admin r
 test('AUTH-4 device binding of an account without it: any key or none signs in, nothing is bound', async () => {
   assert.equal((await signIn('cm00019', KEY_A)).status, 200);
   assert.equal((await signIn('cm00019', KEY_B)).status, 200);
-  assert.deepEqual(sql(h.srv, "SELECT device_key_hash IS NULL FROM users WHERE username = 'cm00019'"),
+  assert.deepEqual(sqlRows(h.srv, "SELECT device_key_hash IS NULL FROM users WHERE username = 'cm00019'"),
     [[h.srv.dbKind === 'sqlite' ? '1' : 't']]);
 });
 
@@ -160,11 +170,25 @@ test('AUTH-4 device admin routes: step-up, permission, scope, unknown user and b
   assertError(await post(plain, `/api/v1/users/${id}/device`, { binding: true }), 403, 'auth.forbidden');
 
   // A county manager allowed to manage users sees only its own county (ORG-4).
-  sql(h.srv, "INSERT INTO role_permissions (role_id, perm) SELECT id, 'users.manage' FROM roles WHERE code = 'county_manager'");
+  sqlRows(h.srv, "INSERT INTO role_permissions (role_id, perm) SELECT id, 'users.manage' FROM roles WHERE code = 'county_manager'");
   const county = await signIn('county01');
   assert.equal((await stepUp(county)).status, 200);
   const inside = await post(county, `/api/v1/users/${userId('cm00004')}/device`, { binding: true });
   assert.equal(inside.status, 200, inside.text);
   assertError(await post(county, `/api/v1/users/${userId('county02')}/device`, { binding: true }), 404, 'route.not_found');
   assertError(await del(county, `/api/v1/users/${userId('county02')}/device`), 404, 'route.not_found');
+});
+
+// ---- AUTH-2 unlock by an administrator -------------------------------------------------
+
+test('AUTH-2 an administrator\'s unlock also ends the name\'s failure count: no captcha afterwards', async () => {
+  for (let i = 0; i < 3; i++) assertError((await signIn('cm00022', undefined, 'wrong-pass-1')).res, 401, 'auth.invalid_credentials');
+  assertError((await signIn('cm00022')).res, 401, 'auth.captcha_required');
+  assert.equal(sqlValue(h.srv, "SELECT hits FROM login_throttle WHERE kind = 'fail' AND subject = 'cm00022'"), '3');
+  const adm = await signIn('admin');
+  const r = await post(adm, `/api/v1/users/${userId('cm00022')}/unlock`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.device_binding, r.json.device_bound], [false, false]);
+  assert.deepEqual(sqlRows(h.srv, "SELECT hits FROM login_throttle WHERE kind = 'fail' AND subject = 'cm00022'"), []);
+  assert.equal((await signIn('cm00022')).status, 200, 'the password alone signs in: no lock, no captcha');
 });

@@ -88,7 +88,10 @@ static void error_table_is_complete(void **state)
     (void)state;
     err all[] = {E_INVALID_JSON, E_NOT_OBJECT, E_FIELD_REQUIRED, E_FIELD_TYPE, E_FIELD_INVALID, E_BODY_TOO_LARGE,
                  E_UNSUPPORTED_MEDIA_TYPE, E_NOT_FOUND, E_METHOD_NOT_ALLOWED, E_UNAUTHENTICATED,
-                 E_INVALID_CREDENTIALS, E_USER_DISABLED, E_ACCOUNT_LOCKED, E_CSRF_FAILED, E_PASSWORD_WEAK, E_WRONG_PASSWORD, E_PASSWORD_UNCHANGED, E_INTERNAL, E_UNAVAILABLE};
+                 E_INVALID_CREDENTIALS, E_USER_DISABLED, E_ACCOUNT_LOCKED, E_CSRF_FAILED, E_PASSWORD_WEAK, E_WRONG_PASSWORD, E_PASSWORD_UNCHANGED,
+                 /* AUTH-2/4/5 and AUTH-6 share the 3xx range: no value may be taken twice */
+                 E_PASSWORD_CHANGE_REQUIRED, E_CAPTCHA_REQUIRED, E_CAPTCHA_WRONG, E_RATE_LIMITED, E_DEVICE_UNBOUND,
+                 E_STEP_UP_REQUIRED, E_WEBAUTHN_CHALLENGE, E_WEBAUTHN_NOT_FOUND, E_INTERNAL, E_UNAVAILABLE};
     for (size_t i = 0; i < ARRAY_LEN(all); i++) {
         const struct err_info *ei = err_info(all[i]);
         assert_int_equal(ei->e, all[i]);

@@ -2,6 +2,7 @@
 import { reactive } from 'vue'
 import { api, setCsrfToken } from './api.js'
 import { deviceKey } from './device.js'
+import { biometricAssertion } from './webauthn.js'
 
 export const session = reactive({
   user: null,
@@ -23,6 +24,11 @@ export function clearSession() {
 export async function login(username, password, extra = {}) {
   const body = { username, password, device_key: deviceKey(), ...extra }
   return accept(await api.post('/auth/login', body, { handle401: false }))
+}
+
+// AUTH-6: the same session as a password login, from a fingerprint or face.
+export async function loginWithBiometrics(username) {
+  return accept(await biometricAssertion(username))
 }
 
 export async function loadMe() {

@@ -6,7 +6,7 @@
 import { reactive, ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import api from './api.js'
-import { login } from './session.js'
+import { login, loginWithBiometrics } from './session.js'
 import { afterLoginTarget } from './router.js'
 
 export function useLogin() {
@@ -67,7 +67,29 @@ export function useLogin() {
     }
   }
 
-  return { form, fieldErrors, serverError, submitting, submit, clearField, captcha, refreshCaptcha }
+  // AUTH-6: fingerprint or face instead of the password, for the user who switched
+  // it on on this phone. A cancelled prompt is no error worth showing. Failed
+  // assertions count like wrong passwords (AUTH-2): once the server says so, the
+  // password form below asks for a captcha too.
+  async function submitBiometric(username, t) {
+    serverError.value = ''
+    submitting.value = true
+    try {
+      await loginWithBiometrics(username)
+      await router.replace(afterLoginTarget(route))
+    } catch (e) {
+      if (e?.name === 'NotAllowedError' || e?.name === 'AbortError') serverError.value = t('security.cancelled')
+      else serverError.value = e?.status !== undefined ? e.message : t('security.failed')
+      if (e?.captchaRequired && !captcha.needed) {
+        captcha.needed = true
+        await refreshCaptcha()
+      }
+    } finally {
+      submitting.value = false
+    }
+  }
+
+  return { form, fieldErrors, serverError, submitting, submit, clearField, captcha, refreshCaptcha, submitBiometric }
 }
 
 /** Text of a field error: {key} is translated, {text} shown as is. */

@@ -1,11 +1,14 @@
 // tests/api/lib/sql.js — read the test server's database directly, on either backend,
 // to compute the truth a test compares the API with.
 //
-//   import { sqlRows } from './lib/sql.js';
+//   import { sqlRows, sqlValue, lit, captcha } from './lib/sql.js';
 //   const rows = sqlRows(srv, 'SELECT id, unit_id FROM customers');  // [['1', '12'], …]
+//   const n = sqlValue(srv, `SELECT COUNT(*) FROM users WHERE username = ${lit(name)}`);  // '1'
+//   sqlRows(srv, 'UPDATE users SET …');  // statements without rows too: []
 //   const c = await captcha(srv);   // a new captcha and its answer (AUTH-2)
 //
-// Values come back as strings (NULL as ''), one array per row.
+// Values come back as strings (NULL as ''), one array per row; sqlValue gives the
+// first column of the first row (undefined when there is none).
 import { execFileSync } from 'node:child_process';
 
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
@@ -27,8 +30,6 @@ export function sqlValue(srv, query) {
   const rows = sqlRows(srv, query);
   return rows.length ? rows[0][0] : undefined;
 }
-
-export const sql = sqlRows;
 
 // A string as an SQL literal.
 export function lit(s) {
