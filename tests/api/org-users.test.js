@@ -7,7 +7,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, DEMO_PASSWORD } from './lib/server.js';
 import {
-  signIn, sql, sqlValue, sqlIds, auditOf, assertError, assertSchema, allPages, newUser, NEW_PASSWORD,
+  signIn, sql, sqlValue, sqlIds, auditOf, assertError, assertSchema, allPages, newUser, NEW_PASSWORD, memo,
 } from './lib/org.js';
 
 // Each password hash or check (argon2id) costs real time on a busy machine: the tests
@@ -23,10 +23,10 @@ const USERS = '/api/v1/users';
 let seq = 0;
 const uname = () => `u${process.pid % 1000}x${++seq}`;
 
-const unitId = (code) => Number(sqlValue(h.srv, `SELECT id FROM org_units WHERE code = '${code}'`));
-const unitPath = (code) => sqlValue(h.srv, `SELECT path FROM org_units WHERE code = '${code}'`);
-const positionId = (code) => Number(sqlValue(h.srv, `SELECT id FROM positions WHERE code = '${code}'`));
-const userId = (username) => Number(sqlValue(h.srv, `SELECT id FROM users WHERE username = '${username}'`));
+const unitId = memo((code) => Number(sqlValue(h.srv, `SELECT id FROM org_units WHERE code = '${code}'`)));
+const unitPath = memo((code) => sqlValue(h.srv, `SELECT path FROM org_units WHERE code = '${code}'`));
+const positionId = memo((code) => Number(sqlValue(h.srv, `SELECT id FROM positions WHERE code = '${code}'`)));
+const userId = memo((username) => Number(sqlValue(h.srv, `SELECT id FROM users WHERE username = '${username}'`)));
 const usersUnder = (path) => sqlIds(h.srv, `SELECT u.id FROM users u JOIN org_units o ON o.id = u.unit_id
   WHERE o.path LIKE '${path}%'`);
 // demo users signed in once for the file

@@ -20,11 +20,11 @@ export function sql(srv, query) {
   let out;
   if (srv.dbKind === 'postgresql') {
     out = execFileSync(PSQL, ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', srv.dbUrl, '-c', query],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   } else {
     const file = srv.dbUrl.replace(/^sqlite:/, '');
     out = execFileSync('sqlite3', ['-bail', '-separator', '\t', file, query],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   }
   return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
@@ -119,4 +119,14 @@ export async function newUser(srv, admin, fields, opts = {}) {
   if (opts.signIn === false) return { id: user.id, user, oneTime };
   sql(srv, `UPDATE users SET must_change_password = 0 WHERE id = ${user.id}`);
   return { id: user.id, user, oneTime, c: await signIn(srv, user.username, oneTime) };
+}
+
+// memo(fn): fn of one key, each key computed once (ids of demo users and units
+// do not change; every SQL lookup starts a process).
+export function memo(fn) {
+  const seen = new Map();
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, fn(key));
+    return seen.get(key);
+  };
 }
