@@ -117,7 +117,8 @@ int handle_unit_update(req *r)
         return req_status(r);
     if (!req_int_field(r, body, "sort_order", false, &sort, &has_sort))
         return req_status(r);
-    return fail_or(r, org_unit_update(r, id, code, name, has_sort ? &sort : NULL), "code", id, 200);
+    err e = org_unit_update(r, id, code, name, has_sort ? &sort : NULL);
+    return fail_or(r, e, e == E_ORG_CODE_TAKEN ? "code" : NULL, id, 200);
 }
 
 int handle_unit_move(req *r)
@@ -126,7 +127,8 @@ int handle_unit_move(req *r)
     json_t *body = req_json_object(r);
     if (!req_param_id(r, 0, &id) || !body || !req_int_field(r, body, "parent_id", true, &parent, NULL))
         return req_status(r);
-    return fail_or(r, org_unit_move(r, id, parent), "parent_id", id, 200);
+    err e = org_unit_move(r, id, parent);
+    return fail_or(r, e, e == E_NOT_FOUND ? NULL : "parent_id", id, 200);
 }
 
 int handle_unit_close(req *r)

@@ -157,7 +157,7 @@ test('ORG-1 rename, code change and sort order; a taken code is refused; audited
   assertError(await admin.patch(p, { name: '' }), 422, 'request.field_required', 'name');
   assertError(await admin.patch(p, { name: null }), 422, 'request.field_required', 'name');
   assertError(await admin.patch(p, { code: null }), 422, 'request.field_required', 'code');
-  assertError(await admin.patch(`${UNITS}/999999`, { name: 'x' }), 404, 'route.not_found');
+  assertError(await admin.patch(`${UNITS}/999999`, { name: 'x' }), 404, 'route.not_found', null);
   res = await admin.patch(p, { code: newCode });
   assert.equal(res.status, 200, 'keeping its own code is not a conflict');
 
@@ -212,7 +212,7 @@ test('ORG-1 a move carries the subtree along; moves into its own subtree or to a
   assert.equal(skip.status, 200, skip.text);
   assert.equal(skip.json.path, `${countyA.path}${o2.id}/`);
   // unknown unit, unknown or missing parent
-  assertError(await admin.post(`${UNITS}/999999/move`, { parent_id: countyA.id }), 404, 'route.not_found');
+  assertError(await admin.post(`${UNITS}/999999/move`, { parent_id: countyA.id }), 404, 'route.not_found', null);
   assertError(await admin.post(`${UNITS}/${br.id}/move`, { parent_id: 999999 }), 422, 'request.field_invalid',
     'parent_id');
   assertError(await admin.post(`${UNITS}/${br.id}/move`, {}), 422, 'request.field_required', 'parent_id');
