@@ -20,6 +20,8 @@ EMBED(m0004, "migrations/0004_login_lockout.sql");
 EMBED(m0005_sqlite, "migrations/0005_audit_log.sql");
 EMBED(m0005_pg, "migrations/0005_audit_log.pg.sql");
 EMBED(m0006, "migrations/0006_access.sql");
+EMBED(m0010_sqlite, "migrations/0010_handover.sql");
+EMBED(m0010_pg, "migrations/0010_handover.pg.sql");
 
 static const struct migration {
     int version;
@@ -30,7 +32,8 @@ static const struct migration {
     {3, m0003, m0003},
     {4, m0004, m0004},
     {5, m0005_sqlite, m0005_pg},
-    {6, m0006, NULL},
+    {6, m0006, m0006},
+    {10, m0010_sqlite, m0010_pg},
 };
 
 int db_schema_version(db *d)
@@ -56,12 +59,17 @@ int db_migrate(db *d, char *err, size_t errlen)
         /* Two servers starting on one PostgreSQL database migrate one at a time. */
         if (db_kind(d) == DB_POSTGRES && (rc = db_exec(d, "SELECT pg_advisory_xact_lock(7262001)")) != DB_OK)
             goto rollback;
-        int current = db_schema_version(d);
-        if (current < 0) {
+        /* Applied versions are looked up one by one, not compared with the highest:
+         * migrations made on parallel branches may land out of order. */
+        db_stmt *st = db_query(d, "SELECT 1 FROM schema_version WHERE version = ?", "i", (int64_t)m->version);
+        int found = st ? db_step(st) : DB_ERROR;
+        if (st)
+            db_reset(st);
+        if (found == DB_ERROR) {
             rc = DB_ERROR;
             goto rollback;
         }
-        if (current >= m->version) {
+        if (found == DB_ROW) {
             db_rollback(d);
             continue;
         }
