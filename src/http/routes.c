@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "customers/customers.h"
 #include "org/org.h"
+#include "auth/webauthn.h"
 #include "core/embed.h"
 #include "core/util.h"
 #include "http.h"
@@ -124,5 +125,17 @@ const struct route routes[] = {
      "customers.view", DATA_CUSTOMERS},
     {"POST", "/api/v1/customers/{id}/reveal", handle_customer_reveal, ROUTE_SESSION,
      "Reveal one masked value (audited, AUTH-8)", "customers.reveal", DATA_CUSTOMERS},
+    {"POST", "/api/v1/auth/webauthn/register/begin", handle_webauthn_register_begin, ROUTE_SESSION,
+     "Options to register this device for biometric login (AUTH-6)", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/webauthn/register/finish", handle_webauthn_register_finish, ROUTE_SESSION,
+     "Register this device's platform credential (AUTH-6)", NULL, DATA_NONE},
+    {"GET", "/api/v1/auth/webauthn/credentials", handle_webauthn_credentials, ROUTE_SESSION,
+     "One's devices registered for biometric login (AUTH-6)", NULL, DATA_NONE},
+    {"DELETE", "/api/v1/auth/webauthn/credentials/{id}", handle_webauthn_credential_delete, ROUTE_SESSION,
+     "Remove one of one's registered devices (AUTH-6)", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/webauthn/login/begin", handle_webauthn_login_begin, ROUTE_LOGIN,
+     "Options for a biometric login (AUTH-6)", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/webauthn/login/finish", handle_webauthn_login_finish, ROUTE_LOGIN,
+     "Sign in with a WebAuthn assertion (AUTH-6)", NULL, DATA_NONE},
 };
 const int nroutes = (int)ARRAY_LEN(routes);

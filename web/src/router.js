@@ -61,6 +61,8 @@ const routes = [
       { path: 'customers', name: 'm-customers', component: () => import('./m/CustomersPage.vue'),
         meta: { titleKey: 'menu.customerQuery', twin: '/customers', back: '/m/services',
           permission: 'customers.view' } },
+      { path: 'security', name: 'm-security', component: () => import('./m/SecurityPage.vue'),
+        meta: { titleKey: 'security.title', back: '/m/mine' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
