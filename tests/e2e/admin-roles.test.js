@@ -159,3 +159,45 @@ test('ORG-3 a new role copied from 营业人员 gets its permissions; a built-in
   assert.equal((await admin.call('GET', '/roles/' + role.id)).status, 404)
   await context.close()
 })
+
+test('ORG-2 职位 tab: admin adds a position mapped to a role, remaps it and marks it custodian', async () => {
+  const context = await pcContext(browser)
+  const page = await context.newPage()
+  await login(page)
+  await page.goto(BASE + '/admin/roles')
+  await page.getByTestId('roles-tabs').getByRole('tab', { name: '职位' }).click()
+  await page.getByTestId('positions-table').getByText('客户经理', { exact: true }).waitFor()
+
+  const code = uniq('pos')
+  await page.getByTestId('position-create').click()
+  const dialog = page.getByTestId('position-dialog')
+  await dialog.getByTestId('position-code').locator('input').fill(code)
+  await dialog.getByTestId('position-name').locator('input').fill('测试岗' + code.slice(-4))
+  await dialog.getByTestId('position-role').locator('.el-select__wrapper').click()
+  await page.locator('.el-select-dropdown__item:visible').getByText('营业人员', { exact: true }).click()
+  const [created] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/positions') && r.request().method() === 'POST'),
+    dialog.getByTestId('position-save').click(),
+  ])
+  assert.equal(created.status(), 201, await created.text())
+  const position = await created.json()
+  assert.equal(position.role.code, 'staff')
+  assert.equal(position.is_custodian, false)
+  await page.getByTestId('position-row-' + code).waitFor()
+
+  await page.getByTestId('position-role-' + code).locator('.el-select__wrapper').click()
+  const [remapped] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/positions/' + position.id) && r.request().method() === 'PATCH'),
+    page.locator('.el-select-dropdown__item:visible').getByText('管护客户经理', { exact: true }).click(),
+  ])
+  assert.equal((await remapped.json()).role.code, 'custodian')
+  const [custodian] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/positions/' + position.id) && r.request().method() === 'PATCH'),
+    page.getByTestId('position-custodian-' + code).click(),
+  ])
+  assert.equal((await custodian.json()).is_custodian, true)
+  const stored = (await admin.ok('GET', '/positions')).items.find((p) => p.code === code)
+  assert.equal(stored.role.code, 'custodian')
+  assert.equal(stored.is_custodian, true)
+  await context.close()
+})
