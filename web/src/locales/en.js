@@ -246,7 +246,6 @@ export default {
     enable: 'Enable',
     unlock: 'Unlock',
     resetPassword: 'Reset password',
-    device: 'Device binding',
     handover: 'Staff leave handover',
     disableConfirm: 'Disable “{name}”? Their sign-ins end at once.',
     enableConfirm: 'Enable “{name}”?',

@@ -246,7 +246,6 @@ export default {
     enable: '启用',
     unlock: '解锁',
     resetPassword: '重置密码',
-    device: '设备绑定',
     handover: '离职交接',
     disableConfirm: '确定停用“{name}”吗？其登录将立即失效。',
     enableConfirm: '确定启用“{name}”吗？',

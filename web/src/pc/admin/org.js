@@ -42,14 +42,6 @@ export function buildTree(units) {
   return roots
 }
 
-/** Ids of a unit and all units below it. */
-export function subtreeIds(units, id) {
-  const root = units.find((u) => u.id === id)
-  if (!root) return new Set()
-  return new Set(units.filter((u) => u.path && root.path && u.path.startsWith(root.path)).map((u) => u.id)
-    .concat([id]))
-}
-
 /** Loads the units once per component; reload() after a change. */
 export function useUnits() {
   const units = ref([])
