@@ -5,23 +5,12 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, DEMO_PASSWORD } from './lib/server.js';
-import { captcha } from './lib/sql.js';
+import { captchaSolver } from './lib/sql.js';
 
 const h = useServer({ before, after, afterEach });
-const LOGIN = '/api/v1/auth/login';
-
 // A login that brings a solved captcha when the previous answer asked for one.
-let needs = {};
-async function login(username, password, headers) {
-  const body = { username, password };
-  if (needs[username]) {
-    const c = await captcha(h.srv);
-    Object.assign(body, { captcha_id: c.captcha_id, captcha_answer: c.answer });
-  }
-  const r = await h.srv.request('POST', LOGIN, { body, headers });
-  needs[username] = r.status === 200 ? false : Boolean(r.json && r.json.error.captcha_required);
-  return r;
-}
+let solver;
+const login = (username, password, headers) => (solver ||= captchaSolver(h.srv))(username, password, headers);
 
 test('AUTH-2 four failures, then the right password: signed in, and the count starts again', async () => {
   for (let i = 0; i < 4; i++) {

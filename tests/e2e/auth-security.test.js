@@ -4,21 +4,12 @@
 // tests/e2e/run.sh passes as FINCRM_E2E_DB.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { BASE, PASSWORD, launch, pcContext, phoneContext, loginInput, submitLogin, login } from './helpers.js'
-
-const DB = process.env.FINCRM_E2E_DB
+import { BASE, PASSWORD, launch, pcContext, phoneContext, loginInput, submitLogin, login, captchaAnswer } from './helpers.js'
+import { apiSession, makeStaff } from './admin-fixtures.js'
 
 let browser
 before(async () => { browser = await launch() })
 after(async () => { await browser?.close() })
-
-function captchaAnswer(id) {
-  assert.ok(DB, 'FINCRM_E2E_DB is not set: run the browser tests through tests/e2e/run.sh')
-  assert.match(id, /^[A-Za-z0-9_-]+$/)
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', DB, `SELECT answer FROM captchas WHERE id = '${id}'`],
-    { encoding: 'utf8' }).trim()
-}
 
 // Follows the captchas the page loads; latest() is the one on screen.
 function trackCaptchas(page) {
@@ -143,4 +134,43 @@ test('AUTH-3 phone: 我的 → 退出所有设备 with the password dialog', asy
   ])
   await page.waitForURL((u) => u.pathname === '/login')
   await context.close()
+})
+
+test('AUTH-4 PC: 用户管理 → 设备绑定 switches binding on after the password (AUTH-5); the next browser binds, another is refused', async () => {
+  const admin = await apiSession()
+  const staff = await makeStaff(admin, { positionCode: 'customer_manager', unitCode: '801011' })
+  await admin.close()
+  const context = await pcContext(browser)
+  const page = await context.newPage()
+  await login(page)
+  await page.goto(BASE + '/admin/users')
+  await page.getByTestId('users-q').locator('input').fill(staff.username)
+  await page.getByTestId('users-search').click()
+  await page.getByTestId('user-row-' + staff.username).waitFor()
+  await page.getByTestId('user-more-' + staff.username).click()
+  await page.getByTestId('user-device-' + staff.username).click()
+  const dialog = page.getByTestId('device-dialog')
+  await dialog.getByTestId('device-binding-switch').click()
+  await page.getByTestId('step-up-password').locator('input').fill(PASSWORD)
+  const [set] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${staff.user.id}/device`) && r.request().method() === 'POST'),
+    page.getByTestId('step-up-confirm').click(),
+  ])
+  assert.equal(set.status(), 200, await set.text())
+  await dialog.getByTestId('device-binding-status').getByText('未绑定').waitFor()
+  await page.keyboard.press('Escape')
+  await page.getByTestId('user-status-' + staff.username).getByText('待绑定设备').waitFor()
+
+  const first = await pcContext(browser)
+  await login(await first.newPage(), staff.username, staff.password) // binds this browser
+  const other = await pcContext(browser)
+  const otherPage = await other.newPage()
+  await otherPage.goto(BASE + '/login')
+  const refused = await submitLogin(otherPage, staff.username, staff.password)
+  assert.equal(refused.status(), 403)
+  await otherPage.getByTestId('login-error').getByText('该账号已绑定其他设备，请联系管理员解绑').waitFor()
+
+  await page.getByTestId('users-search').click()
+  await page.getByTestId('user-status-' + staff.username).getByText('已绑定设备').waitFor()
+  await Promise.all([context.close(), first.close(), other.close()])
 })

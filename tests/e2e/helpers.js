@@ -5,6 +5,8 @@
 //   FINCRM_PASSWORD  its password (default Demo@2026)
 //   CHROMIUM_PATH    browser binary (default /usr/bin/chromium, Debian's package)
 import { mkdirSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
@@ -95,4 +97,14 @@ export function screenshotPath(name) {
 
 export function pathOf(page) {
   return new URL(page.url()).pathname
+}
+
+/** AUTH-2: the answer of a captcha the server drew, read from its database (the file
+ *  tests/e2e/run.sh passes as FINCRM_E2E_DB). */
+export function captchaAnswer(id) {
+  const db = process.env.FINCRM_E2E_DB
+  assert.ok(db, 'FINCRM_E2E_DB is not set: run the browser tests through tests/e2e/run.sh')
+  assert.match(id, /^[A-Za-z0-9_-]+$/)
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, `SELECT answer FROM captchas WHERE id = '${id}'`],
+    { encoding: 'utf8' }).trim()
 }
