@@ -20,6 +20,8 @@ EMBED(m0004, "migrations/0004_login_lockout.sql");
 EMBED(m0005_sqlite, "migrations/0005_audit_log.sql");
 EMBED(m0005_pg, "migrations/0005_audit_log.pg.sql");
 EMBED(m0006, "migrations/0006_access.sql");
+EMBED(m0009_sqlite, "migrations/0009_suggestions.sql");
+EMBED(m0009_pg, "migrations/0009_suggestions.pg.sql");
 
 static const struct migration {
     int version;
@@ -30,7 +32,8 @@ static const struct migration {
     {3, m0003, m0003},
     {4, m0004, m0004},
     {5, m0005_sqlite, m0005_pg},
-    {6, m0006, NULL},
+    {6, m0006, m0006},
+    {9, m0009_sqlite, m0009_pg},
 };
 
 int db_schema_version(db *d)
