@@ -10,21 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A whole number from the query string within [min, max], or def when absent. */
-static bool query_int(req *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out)
+/* page (1-based) and size (1..100, default 20) from the query string: values out of
+ * range are clamped and unreadable ones fall back to the default, as everywhere in
+ * the API's lists. */
+static int64_t query_int(req *r, const char *name, int64_t def, int64_t min, int64_t max)
 {
     const char *s = req_query(r, name);
-    *out = def;
-    if (!s)
-        return true;
+    if (!s || !*s)
+        return def;
     char *end;
     long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v < min || v > max) {
-        req_fail(r, E_QUERY_INVALID, name);
-        return false;
-    }
-    *out = v;
-    return true;
+    if (*end)
+        return def;
+    return v < min ? min : v > max ? max : v;
 }
 
 /* A text filter: NULL when absent or empty. */
@@ -98,8 +96,8 @@ int handle_audit_search(req *r)
         .target = query_text(r, "target"),
         .ip = query_text(r, "ip"),
     };
-    if (!query_int(r, "page", 1, 1, 1000000, &f.page) || !query_int(r, "size", 20, 1, 100, &f.size))
-        return req_status(r);
+    f.page = query_int(r, "page", 1, 1, 1000000);
+    f.size = query_int(r, "size", 20, 1, 100);
     const char *from = query_text(r, "from"), *to = query_text(r, "to");
     int64_t start, end;
     if (from) {

@@ -9,26 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A whole number from the query string within [min, max], or def when absent. */
-static bool query_int(req *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out)
+/* page (1-based) and size (1..100, default 20) from the query string: values out of
+ * range are clamped and unreadable ones fall back to the default, as everywhere in
+ * the API's lists. */
+static int64_t query_int(req *r, const char *name, int64_t def, int64_t min, int64_t max)
 {
     const char *s = req_query(r, name);
-    *out = def;
-    if (!s)
-        return true;
+    if (!s || !*s)
+        return def;
     char *end;
     long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v < min || v > max) {
-        req_fail(r, E_QUERY_INVALID, name);
-        return false;
-    }
-    *out = v;
-    return true;
+    if (*end)
+        return def;
+    return v < min ? min : v > max ? max : v;
 }
 
-static bool paging(req *r, int64_t *page, int64_t *size)
+static void paging(req *r, int64_t *page, int64_t *size)
 {
-    return query_int(r, "page", 1, 1, 1000000, page) && query_int(r, "size", 20, 1, 100, size);
+    *page = query_int(r, "page", 1, 1, 1000000);
+    *size = query_int(r, "size", 20, 1, 100);
 }
 
 /* ---- summary and profile ------------------------------------------------------------ */
@@ -173,8 +172,7 @@ static int answer_list(req *r, struct suggestion_filter *f)
     struct suggestion *items;
     int n;
     int64_t total;
-    if (!paging(r, &f->page, &f->size))
-        return req_status(r);
+    paging(r, &f->page, &f->size);
     err e = suggestion_list(r, f, &items, &n, &total);
     if (e != E_OK)
         return req_fail(r, e, NULL);
