@@ -26,6 +26,7 @@ UPDATE roles SET builtin = 1;
 INSERT INTO role_permissions (role_id, perm)
 SELECT r.id, g.perm FROM roles r JOIN (
           SELECT 'system_admin' AS role_code, 'org.manage' AS perm
+    UNION ALL SELECT 'system_admin', 'users.view'
     UNION ALL SELECT 'system_admin', 'users.manage'
     UNION ALL SELECT 'system_admin', 'roles.manage'
     UNION ALL SELECT 'system_admin', 'audit.view'

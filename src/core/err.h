@@ -1,6 +1,7 @@
 /*
  * err.h — the one error enum of fincrm. Ranges: 1xx request, 2xx routing,
- * 3xx authentication, 9xx server. Each value has a stable string code, an HTTP
+ * 3xx authentication, 400–419 own profile, suggestions and audit search,
+ * 5xx organisation and access, 9xx server. Each value has a stable string code, an HTTP
  * status and a message in zh-CN and en (err.c); http/ turns it into the JSON body
  * {"error":{"code","message","field","request_id"}}. Modules add their own range.
  */
@@ -46,6 +47,20 @@ typedef enum err {
     E_DATE_INVALID,
     E_DATE_RANGE_INVALID,
     E_QR_URL_INVALID,
+    E_ORG_CODE_TAKEN = 500,
+    E_ORG_LEVEL_INVALID,
+    E_ORG_PARENT_CLOSED,
+    E_ORG_MOVE_CYCLE,
+    E_ORG_UNIT_NOT_EMPTY,
+    E_ROLE_CODE_TAKEN,
+    E_ROLE_BUILTIN,
+    E_ROLE_IN_USE,
+    E_POSITION_CODE_TAKEN,
+    E_USERNAME_TAKEN,
+    E_USER_SELF,
+    E_HANDOVER_SAME_USER,
+    E_HANDOVER_TARGET_INACTIVE,
+    E_FIELD_NOT_MASKED,
 
     E_INTERNAL = 900,
     E_UNAVAILABLE,

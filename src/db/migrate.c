@@ -22,6 +22,8 @@ EMBED(m0005_pg, "migrations/0005_audit_log.pg.sql");
 EMBED(m0006, "migrations/0006_access.sql");
 EMBED(m0009_sqlite, "migrations/0009_suggestions.sql");
 EMBED(m0009_pg, "migrations/0009_suggestions.pg.sql");
+EMBED(m0010_sqlite, "migrations/0010_handover.sql");
+EMBED(m0010_pg, "migrations/0010_handover.pg.sql");
 
 static const struct migration {
     int version;
@@ -34,6 +36,7 @@ static const struct migration {
     {5, m0005_sqlite, m0005_pg},
     {6, m0006, m0006},
     {9, m0009_sqlite, m0009_pg},
+    {10, m0010_sqlite, m0010_pg},
 };
 
 int db_schema_version(db *d)
@@ -59,12 +62,17 @@ int db_migrate(db *d, char *err, size_t errlen)
         /* Two servers starting on one PostgreSQL database migrate one at a time. */
         if (db_kind(d) == DB_POSTGRES && (rc = db_exec(d, "SELECT pg_advisory_xact_lock(7262001)")) != DB_OK)
             goto rollback;
-        int current = db_schema_version(d);
-        if (current < 0) {
+        /* Applied versions are looked up one by one, not compared with the highest:
+         * migrations made on parallel branches may land out of order. */
+        db_stmt *st = db_query(d, "SELECT 1 FROM schema_version WHERE version = ?", "i", (int64_t)m->version);
+        int found = st ? db_step(st) : DB_ERROR;
+        if (st)
+            db_reset(st);
+        if (found == DB_ERROR) {
             rc = DB_ERROR;
             goto rollback;
         }
-        if (current >= m->version) {
+        if (found == DB_ROW) {
             db_rollback(d);
             continue;
         }

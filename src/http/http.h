@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/jw.h"
 #include "db/db.h"
+#include "db/sqlb.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -91,6 +92,31 @@ const char *req_str_field(req *r, json_t *obj, const char *name, bool required);
 /* A required string member of the body object: decodes the body on first use. */
 const char *req_body_str(req *r, const char *name);
 int req_status(const req *r); /* the HTTP status of the error set on r */
+
+/* Typed body members and path/query parameters (req.c). On failure they set the
+ * request's error (code and field) and return false. *present tells an optional
+ * member that was given from one left out. */
+bool req_int_field(req *r, json_t *obj, const char *name, bool required, int64_t *out, bool *present);
+bool req_bool_field(req *r, json_t *obj, const char *name, bool *out, bool *present);
+/* A string member with a length bound in characters (1..max when required or given);
+ * NULL and no error when absent and optional. */
+const char *req_text_field(req *r, json_t *obj, const char *name, bool required, int max_chars);
+/* The route's {id}-style parameter idx as a positive integer; fails with 404. */
+bool req_param_id(req *r, int idx, int64_t *out);
+/* page (1-based) and size (1..100, default 20) from the query string. */
+void req_page(req *r, int *page, int *size);
+/* Writes {"items": …} openers / {"total","page","size"} closers of a paged list. */
+void req_list_begin(req *r);
+void req_list_end(req *r, int64_t total, int page, int size);
+
+/* A paged list: query(q, ctx, count) builds the COUNT(*) and the row query (the
+ * same filters), row() writes one row. Answers {items, total, page, size}. */
+typedef void (*list_query_fn)(req *r, sqlb *q, void *ctx, bool count);
+typedef void (*list_row_fn)(req *r, db_stmt *st, void *ctx);
+int req_paged_list(req *r, list_query_fn query, list_row_fn row, void *ctx);
+
+/* The audit record of the caller's action (AUTH-7), joining the open transaction. */
+int req_audit(req *r, const char *action, const char *object_type, int64_t object_id, const char *detail);
 
 /* The caller's access (permissions, data scope). req_scope() is for routes that
  * declare scoped data: on any other route it logs the bug and returns NULL, and

@@ -6,6 +6,8 @@
  */
 #include "audit/audit_search.h"
 #include "auth/auth.h"
+#include "customers/customers.h"
+#include "org/org.h"
 #include "core/embed.h"
 #include "core/util.h"
 #include "http.h"
@@ -66,6 +68,64 @@ const struct route routes[] = {
      "The signed-in user and the CSRF token (AUTH-3)", NULL, DATA_NONE},
     {"POST", "/api/v1/auth/password", handle_change_password, ROUTE_SESSION | ROUTE_PWCHANGE,
      "Change one's own password; other sessions end (AUTH-1)", NULL, DATA_NONE},
+    /* org tree (ORG-1) */
+    {"GET", "/api/v1/org/units", handle_units_list, ROUTE_SESSION, "The org tree, flat (ORG-1)", NULL, DATA_NONE},
+    {"POST", "/api/v1/org/units", handle_unit_create, ROUTE_SESSION, "Create a unit (ORG-1)", "org.manage", DATA_NONE},
+    {"PATCH", "/api/v1/org/units/{id}", handle_unit_update, ROUTE_SESSION, "Rename a unit or change its code (ORG-1)",
+     "org.manage", DATA_NONE},
+    {"POST", "/api/v1/org/units/{id}/move", handle_unit_move, ROUTE_SESSION, "Move a unit under another (ORG-1)",
+     "org.manage", DATA_NONE},
+    {"POST", "/api/v1/org/units/{id}/close", handle_unit_close, ROUTE_SESSION, "Close an empty unit (ORG-1)",
+     "org.manage", DATA_NONE},
+    {"POST", "/api/v1/org/units/{id}/reopen", handle_unit_reopen, ROUTE_SESSION, "Reopen a closed unit (ORG-1)",
+     "org.manage", DATA_NONE},
+    /* roles and positions (ORG-2, ORG-3, ORG-4, ORG-6) */
+    {"GET", "/api/v1/roles/catalog", handle_roles_catalog, ROUTE_SESSION,
+     "Permissions, customer fields and data scopes a role can hold (ORG-3)", "roles.manage", DATA_NONE},
+    {"GET", "/api/v1/roles", handle_roles_list, ROUTE_SESSION, "Roles with their permissions (ORG-3)", "roles.manage",
+     DATA_NONE},
+    {"POST", "/api/v1/roles", handle_role_create, ROUTE_SESSION, "Create a role (ORG-3)", "roles.manage", DATA_NONE},
+    {"GET", "/api/v1/roles/{id}", handle_role_get, ROUTE_SESSION, "A role with its field rules (ORG-3, ORG-6)",
+     "roles.manage", DATA_NONE},
+    {"PUT", "/api/v1/roles/{id}", handle_role_update, ROUTE_SESSION,
+     "Change a role's permissions, data scope and field rules (ORG-3, ORG-4, ORG-6)", "roles.manage", DATA_NONE},
+    {"DELETE", "/api/v1/roles/{id}", handle_role_delete, ROUTE_SESSION, "Delete an unused role (ORG-3)", "roles.manage",
+     DATA_NONE},
+    {"GET", "/api/v1/positions", handle_positions_list, ROUTE_SESSION, "Positions and their roles (ORG-2)",
+     "users.view", DATA_NONE},
+    {"POST", "/api/v1/positions", handle_position_create, ROUTE_SESSION, "Create a position (ORG-2)", "roles.manage",
+     DATA_NONE},
+    {"PATCH", "/api/v1/positions/{id}", handle_position_update, ROUTE_SESSION,
+     "Map a position to a role, mark it custodian (ORG-2)", "roles.manage", DATA_NONE},
+    /* users (ORG-2, AUTH-1) and staff leave (ORG-7) */
+    {"GET", "/api/v1/users", handle_users_list, ROUTE_SESSION, "Users in the caller's scope (ORG-2, ORG-4)",
+     "users.view", DATA_USERS},
+    {"POST", "/api/v1/users", handle_user_create, ROUTE_SESSION, "Create a user with a one-time password (ORG-2)",
+     "users.manage", DATA_USERS},
+    {"GET", "/api/v1/users/{id}", handle_user_get, ROUTE_SESSION, "One user (ORG-2)", "users.view", DATA_USERS},
+    {"PATCH", "/api/v1/users/{id}", handle_user_update, ROUTE_SESSION,
+     "Change a user's name, phone, unit, position or manager (ORG-2)", "users.manage", DATA_USERS},
+    {"POST", "/api/v1/users/{id}/disable", handle_user_disable, ROUTE_SESSION, "Disable a user; sessions end (ORG-2)",
+     "users.manage", DATA_USERS},
+    {"POST", "/api/v1/users/{id}/enable", handle_user_enable, ROUTE_SESSION, "Enable a user (ORG-2)", "users.manage",
+     DATA_USERS},
+    {"POST", "/api/v1/users/{id}/reset-password", handle_user_reset_password, ROUTE_SESSION,
+     "Reset a password to a one-time value (AUTH-1)", "users.manage", DATA_USERS},
+    {"POST", "/api/v1/users/{id}/unlock", handle_user_unlock, ROUTE_SESSION, "Lift a login lock (AUTH-2)",
+     "users.manage", DATA_USERS},
+    {"GET", "/api/v1/users/{id}/handover-preview", handle_handover_preview, ROUTE_SESSION,
+     "What a leaving user holds (ORG-7)", "staff.handover", DATA_USERS},
+    {"POST", "/api/v1/users/{id}/handover", handle_handover, ROUTE_SESSION,
+     "Hand a leaving user's customers, tasks and approvals to another (ORG-7)", "staff.handover", DATA_USERS},
+    {"GET", "/api/v1/handovers", handle_handovers_list, ROUTE_SESSION, "Handover history (ORG-7)", "staff.handover",
+     DATA_USERS},
+    /* customers: scope and field security (ORG-4, ORG-6, AUTH-8) */
+    {"GET", "/api/v1/customers", handle_customers_list, ROUTE_SESSION, "Customers in the caller's scope, masked",
+     "customers.view", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}", handle_customer_get, ROUTE_SESSION, "A full customer record (audited view)",
+     "customers.view", DATA_CUSTOMERS},
+    {"POST", "/api/v1/customers/{id}/reveal", handle_customer_reveal, ROUTE_SESSION,
+     "Reveal one masked value (audited, AUTH-8)", "customers.reveal", DATA_CUSTOMERS},
     {"GET", "/api/v1/me/summary", handle_me_summary, ROUTE_SESSION,
      "The Mine page: unit, outlet, credit-system id, days logged in (MOB-2)", NULL, DATA_NONE},
     {"PATCH", "/api/v1/me", handle_me_update, ROUTE_SESSION, "Change one's own name and phone (AUTH-1)", NULL,

@@ -282,6 +282,8 @@ const char *mask_value(arena *a, const char *field, const char *value)
         return mask_keep(a, value, 3, 4);
     if (strcmp(field, "id_number") == 0)
         return mask_keep(a, value, 4, 4);
-    size_t n = strlen(value);
-    return mask_keep(a, value, n / 4, n / 4);
+    size_t nchars = 0;
+    for (const char *p = value; *p; p++)
+        nchars += ((unsigned char)*p & 0xC0) != 0x80;
+    return mask_keep(a, value, nchars / 4, nchars / 4);
 }

@@ -1,28 +1,49 @@
-// tests/api/lib/sql.js — run SQL on a test server's database (sqlite3 or psql, both
-// command-line clients), and append audit entries that keep the hash chain intact
-// (the same hash as src/audit/audit.c), e.g. logins on past days.
+// tests/api/lib/sql.js — read the test server's database directly, on either backend,
+// to compute the truth a test compares the API with; run statements on it; append
+// audit entries that keep the hash chain intact (the hash of src/audit/audit.c).
 //
-//   import { sql, sqlRows, appendAudit } from './lib/sql.js';
-//   sql(srv, "UPDATE …");                       // throws with the client's stderr
-//   sqlRows(srv, 'SELECT id, username FROM users') → [['1', 'admin'], …]
+//   import { sqlRows } from './lib/sql.js';
+//   const rows = sqlRows(srv, 'SELECT id, unit_id FROM customers');  // [['1', '12'], …]
+//   sql(srv, "UPDATE …");                    // throws with the client's stderr
 //   appendAudit(srv, {at, user_id, username, action, …}) → hash
+//
+// Values come back as strings (NULL as ''), one array per row. `srv` is a test
+// server, or a database URL (sqlite:… or postgresql://…).
 import crypto from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
-// sql(srv, text) → stdout (rows separated by newlines, columns by '|')
-export function sql(srv, text) {
-  const url = srv.dbUrl || srv;
-  const kind = srv.dbKind || (String(url).startsWith('sqlite:') ? 'sqlite' : 'postgresql');
-  const r = kind === 'postgresql'
-    ? spawnSync('psql', [url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' })
-    : spawnSync('sqlite3', ['-cmd', '.timeout 5000', String(url).replace(/^sqlite:/, ''), text], { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`SQL failed (${kind}): ${text}\n${r.stderr}`);
-  return r.stdout;
+const PSQL = '/usr/lib/postgresql/15/bin/psql';
+
+const urlOf = (srv) => (typeof srv === 'string' ? srv : srv.dbUrl);
+const isPg = (srv) => (typeof srv === 'string' ? /^postgres(ql)?:/.test(srv) : srv.dbKind === 'postgresql');
+
+export function sqlRows(srv, query) {
+  let out;
+  if (isPg(srv)) {
+    out = execFileSync(PSQL, [urlOf(srv), '-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', query],
+      { encoding: 'utf8', maxBuffer: 64 << 20 });
+  } else {
+    const file = urlOf(srv).replace(/^sqlite:/, '');
+    out = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '\t', file, query],
+      { encoding: 'utf8', maxBuffer: 64 << 20 });
+  }
+  return out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
 }
 
-export function sqlRows(srv, text) {
-  return sql(srv, text).split('\n').filter((l) => l !== '').map((l) => l.split('|'));
+export function sqlValue(srv, query) {
+  const rows = sqlRows(srv, query);
+  return rows.length ? rows[0][0] : undefined;
+}
+
+// sql(srv, text): runs statements (waiting up to 5 s for SQLite's write lock).
+export function sql(srv, text) {
+  const r = isPg(srv)
+    ? spawnSync(PSQL, [urlOf(srv), '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' })
+    : spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', urlOf(srv).replace(/^sqlite:/, ''), text],
+      { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`SQL failed: ${text}\n${r.stderr}`);
+  return r.stdout;
 }
 
 export const quote = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replace(/'/g, "''")}'`);
@@ -51,8 +72,7 @@ export function auditHash(prev, at, e) {
 // Appends one entry after the newest one, as audit_write() would (not concurrently
 // with the server writing: tests call it between requests).
 export function appendAudit(srv, e) {
-  const last = sqlRows(srv, 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
-  const prev = last.length ? last[0][0] : '0'.repeat(64);
+  const prev = sqlValue(srv, 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1') || '0'.repeat(64);
   const hash = auditHash(prev, e.at, e);
   sql(srv, 'INSERT INTO audit_log (at, user_id, username, ip, action, object_type, object_id, detail, prev_hash, hash)' +
     ` VALUES (${Number(e.at)}, ${e.user_id ? Number(e.user_id) : 'NULL'}, ${quote(e.username || '')},` +

@@ -1,0 +1,189 @@
+/*
+ * customers_http.c — the scoped customer list, the full record and the reveal of
+ * a masked value. Field security (ORG-6) and masking (AUTH-8) are applied while
+ * each row is written: hidden fields are left out, masked ones carry stars unless
+ * the caller is the customer's custodian, and the row lists what was masked.
+ */
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "customers.h"
+
+#include <string.h>
+
+#define MAX_FIELDS 64
+
+/* The column each catalogue field is read from. */
+static int field_col(const char *field)
+{
+    static const struct {
+        const char *field;
+        int col;
+    } map[] = {
+        {"customer_no", CC_NO},  {"name", CC_NAME},           {"kind", CC_KIND},
+        {"status", CC_STATUS},   {"gender", CC_GENDER},       {"birth_date", CC_BIRTH_DATE},
+        {"id_type", CC_ID_TYPE}, {"id_number", CC_ID_NUMBER}, {"mobile", CC_MOBILE},
+        {"address", CC_ADDRESS},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(map); i++)
+        if (strcmp(map[i].field, field) == 0)
+            return map[i].col;
+    return -1;
+}
+
+/* Is this field masked for the caller on this row (list or full view)? */
+static bool masked(const struct field_rule *rule, bool list, bool custodian)
+{
+    if (custodian || rule->access == FIELD_HIDDEN)
+        return false;
+    return rule->masking == MASK_ALL || (list && rule->masking == MASK_LIST);
+}
+
+static void write_customer(req *r, db_stmt *st, const struct field_rule *rules, bool list)
+{
+    jw *w = &r->out;
+    bool custodian = !db_col_null(st, CC_MANAGER_ID) && db_col_int64(st, CC_MANAGER_ID) == r->session->user_id;
+    const char *masked_fields[MAX_FIELDS];
+    int nmasked = 0;
+    jw_obj(w);
+    jw_kint(w, "id", db_col_int64(st, CC_ID));
+    for (int i = 0; i < ncustomer_fields; i++) {
+        const struct field_rule *fr = &rules[i];
+        int col = field_col(fr->field);
+        if (col < 0 || fr->access == FIELD_HIDDEN)
+            continue;
+        const char *v = db_col_null(st, col) ? NULL : db_col_text(st, col);
+        if (v && masked(fr, list, custodian)) {
+            v = mask_value(r->a, fr->field, v);
+            masked_fields[nmasked++] = fr->field;
+        }
+        jw_kstr(w, fr->field, v);
+    }
+    jw_kobj(w, "unit");
+    jw_kint(w, "id", db_col_int64(st, CC_UNIT_ID));
+    jw_kstr(w, "name", db_col_text(st, CC_UNIT_NAME));
+    jw_end(w);
+    if (db_col_null(st, CC_MANAGER_ID)) {
+        jw_knull(w, "manager");
+    } else {
+        jw_kobj(w, "manager");
+        jw_kint(w, "id", db_col_int64(st, CC_MANAGER_ID));
+        jw_kstr(w, "display_name", db_col_text(st, CC_MANAGER_NAME));
+        jw_end(w);
+    }
+    jw_kbool(w, "custodian", custodian);
+    jw_karr(w, "masked");
+    for (int i = 0; i < nmasked; i++)
+        jw_str(w, masked_fields[i]);
+    jw_end(w);
+    if (!list) {
+        jw_kint(w, "created_at", db_col_int64(st, CC_CREATED_AT));
+        jw_kint(w, "updated_at", db_col_int64(st, CC_UPDATED_AT));
+    }
+    jw_end(w);
+}
+
+static int load_rules(req *r, const struct access *acc, struct field_rule *rules)
+{
+    if (ncustomer_fields > MAX_FIELDS || field_rules_load(r->db, r->a, acc->role_id, rules) != DB_OK) {
+        log_error("customers: field rules: %s", db_errmsg(r->db));
+        return DB_ERROR;
+    }
+    return DB_OK;
+}
+
+struct list_ctx {
+    const char *text;
+    struct field_rule rules[MAX_FIELDS];
+};
+
+static void list_query(req *r, sqlb *q, void *ctx, bool count)
+{
+    customers_sql_query(q, req_scope(r), ((struct list_ctx *)ctx)->text, 0, count);
+}
+
+static void list_row(req *r, db_stmt *st, void *ctx)
+{
+    write_customer(r, st, ((struct list_ctx *)ctx)->rules, true);
+}
+
+int handle_customers_list(req *r)
+{
+    const struct access *acc = req_scope(r);
+    struct list_ctx ctx = {.text = req_query(r, "q")};
+    if (!acc || load_rules(r, acc, ctx.rules) != DB_OK)
+        return req_fail(r, E_INTERNAL, NULL);
+    return req_paged_list(r, list_query, list_row, &ctx);
+}
+
+/* Finds one customer inside the caller's scope; DB_ROW leaves st on the row. */
+static int find_one(req *r, const struct access *acc, int64_t id, db_stmt **st)
+{
+    sqlb q = {.a = r->a};
+    customers_sql_query(&q, acc, NULL, id, false);
+    if (!(*st = sqlb_prepare(&q, r->db)))
+        return DB_ERROR;
+    int rc = db_step(*st);
+    if (rc != DB_ROW)
+        db_reset(*st);
+    return rc;
+}
+
+int handle_customer_get(req *r)
+{
+    const struct access *acc = req_scope(r);
+    struct field_rule rules[MAX_FIELDS];
+    int64_t id;
+    if (!req_param_id(r, 0, &id))
+        return req_status(r);
+    if (!acc || load_rules(r, acc, rules) != DB_OK)
+        return req_fail(r, E_INTERNAL, NULL);
+    db_stmt *st;
+    int rc = find_one(r, acc, id, &st);
+    if (rc != DB_ROW) /* outside the scope looks the same as absent */
+        return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
+    write_customer(r, st, rules, false);
+    db_reset(st);
+    /* AUTH-7: viewing the full record is recorded */
+    if (req_audit(r, "customer.viewed", "customer", id, NULL) != DB_OK)
+        return req_fail(r, E_INTERNAL, NULL);
+    return 200;
+}
+
+int handle_customer_reveal(req *r)
+{
+    const struct access *acc = req_scope(r);
+    int64_t id;
+    if (!req_param_id(r, 0, &id))
+        return req_status(r);
+    const char *field = req_body_str(r, "field");
+    if (!field)
+        return req_status(r);
+    if (!acc)
+        return req_fail(r, E_INTERNAL, NULL);
+    const struct field_info *fi = customer_field_find(field);
+    if (!fi)
+        return req_fail(r, E_FIELD_INVALID, "field");
+    struct field_rule rule = field_rule_of(r->db, acc->role_id, field);
+    db_stmt *st;
+    int rc = find_one(r, acc, id, &st);
+    if (rc != DB_ROW)
+        return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
+    bool custodian = !db_col_null(st, CC_MANAGER_ID) && db_col_int64(st, CC_MANAGER_ID) == acc->user_id;
+    bool is_masked = rule.access != FIELD_HIDDEN && !custodian && rule.masking != MASK_NONE;
+    const char *value = arena_strdup(r->a, db_col_text(st, field_col(field)));
+    db_reset(st);
+    if (!is_masked)
+        return req_fail(r, E_FIELD_NOT_MASKED, "field");
+
+    /* AUTH-8: who saw whose number, when — committed before the value leaves */
+    const char *detail = arena_printf(r->a, "{\"field\":\"%s\"}", fi->field);
+    if (req_audit(r, "customer.revealed", "customer", id, detail) != DB_OK)
+        return req_fail(r, E_INTERNAL, NULL);
+    jw_obj(&r->out);
+    jw_kstr(&r->out, "field", fi->field);
+    jw_kstr(&r->out, "value", value);
+    jw_end(&r->out);
+    return 200;
+}
