@@ -10,21 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* page (1-based) and size (1..100, default 20) from the query string: values out of
- * range are clamped and unreadable ones fall back to the default, as everywhere in
- * the API's lists. */
-static int64_t query_int(req *r, const char *name, int64_t def, int64_t min, int64_t max)
-{
-    const char *s = req_query(r, name);
-    if (!s || !*s)
-        return def;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end)
-        return def;
-    return v < min ? min : v > max ? max : v;
-}
-
 /* A text filter: NULL when absent or empty. */
 static const char *query_text(req *r, const char *name)
 {
@@ -96,8 +81,10 @@ int handle_audit_search(req *r)
         .target = query_text(r, "target"),
         .ip = query_text(r, "ip"),
     };
-    f.page = query_int(r, "page", 1, 1, 1000000);
-    f.size = query_int(r, "size", 20, 1, 100);
+    int page, size;
+    req_page(r, &page, &size);
+    f.page = page;
+    f.size = size;
     const char *from = query_text(r, "from"), *to = query_text(r, "to");
     int64_t start, end;
     if (from) {

@@ -4,7 +4,6 @@
  * is written in one transaction together with its audit record (AUTH-7).
  */
 #include "mine.h"
-#include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/util.h"
 
@@ -121,20 +120,6 @@ static const char *jw_arena(arena *a, jw *w)
     return s;
 }
 
-static int audit_change(req *r, const char *action, const char *otype, int64_t oid, const char *detail)
-{
-    struct audit_entry e = {
-        .user_id = r->session->user_id,
-        .username = r->session->username,
-        .ip = r->client_ip,
-        .action = action,
-        .object_type = otype,
-        .object_id = arena_printf(r->a, "%lld", (long long)oid),
-        .detail = detail,
-    };
-    return audit_write(r->db, &e);
-}
-
 /* ---- summary and profile (MOB-2, AUTH-1) ---------------------------------------------- */
 
 err mine_summary(req *r, struct mine_summary *out)
@@ -189,7 +174,7 @@ err mine_update_profile(req *r, const char *display_name, const char *phone, con
     jw_end(&w);
     const char *detail = jw_arena(r->a, &w);
     if (mine_sql_profile_set(r->db, uid, new_name, new_phone) != DB_OK ||
-        audit_change(r, "user.profile_updated", "user", uid, detail) != DB_OK || db_commit(r->db) != DB_OK)
+        req_audit(r, "user.profile_updated", "user", uid, detail) != DB_OK || db_commit(r->db) != DB_OK)
         goto fail;
     return E_OK;
 fail:
@@ -239,7 +224,7 @@ err suggestion_create(req *r, const char *kind, const char *title, const char *b
     jw_kstr(&w, "status", "open");
     jw_end(&w);
     jw_end(&w);
-    if (audit_change(r, "suggestion.created", "suggestion", *id, jw_arena(r->a, &w)) != DB_OK ||
+    if (req_audit(r, "suggestion.created", "suggestion", *id, jw_arena(r->a, &w)) != DB_OK ||
         db_commit(r->db) != DB_OK)
         goto fail;
     return E_OK;
@@ -302,7 +287,7 @@ err suggestion_answer(req *r, int64_t id, const char *answer, bool close, const 
     jw_end(&w);
     jw_end(&w);
     if (mine_sql_suggestion_answer(r->db, id, answer, r->session->user_id, status) != DB_OK ||
-        audit_change(r, "suggestion.answered", "suggestion", id, jw_arena(r->a, &w)) != DB_OK ||
+        req_audit(r, "suggestion.answered", "suggestion", id, jw_arena(r->a, &w)) != DB_OK ||
         db_commit(r->db) != DB_OK)
         goto fail;
     return E_OK;

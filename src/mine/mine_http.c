@@ -6,29 +6,7 @@
 #include "auth/auth.h"
 #include "core/util.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-/* page (1-based) and size (1..100, default 20) from the query string: values out of
- * range are clamped and unreadable ones fall back to the default, as everywhere in
- * the API's lists. */
-static int64_t query_int(req *r, const char *name, int64_t def, int64_t min, int64_t max)
-{
-    const char *s = req_query(r, name);
-    if (!s || !*s)
-        return def;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end)
-        return def;
-    return v < min ? min : v > max ? max : v;
-}
-
-static void paging(req *r, int64_t *page, int64_t *size)
-{
-    *page = query_int(r, "page", 1, 1, 1000000);
-    *size = query_int(r, "size", 20, 1, 100);
-}
 
 /* ---- summary and profile ------------------------------------------------------------ */
 
@@ -172,7 +150,10 @@ static int answer_list(req *r, struct suggestion_filter *f)
     struct suggestion *items;
     int n;
     int64_t total;
-    paging(r, &f->page, &f->size);
+    int page, size;
+    req_page(r, &page, &size);
+    f->page = page;
+    f->size = size;
     err e = suggestion_list(r, f, &items, &n, &total);
     if (e != E_OK)
         return req_fail(r, e, NULL);
@@ -211,18 +192,15 @@ int handle_suggestions_list(req *r)
 
 int handle_suggestion_answer(req *r)
 {
-    char *end;
-    long long id = strtoll(r->params[0], &end, 10);
-    if (*end || id <= 0)
-        return req_fail(r, E_SUGGESTION_NOT_FOUND, NULL);
-    const char *answer = req_body_str(r, "answer");
-    if (!answer)
+    int64_t id;
+    bool close = false;
+    if (!req_param_id(r, 0, &id))
         return req_status(r);
-    json_t *close = json_object_get(r->json, "close");
-    if (close && !json_is_boolean(close) && !json_is_null(close))
-        return req_fail(r, E_FIELD_TYPE, "close");
+    const char *answer = req_body_str(r, "answer");
+    if (!answer || !req_bool_field(r, r->json, "close", &close, NULL))
+        return req_status(r);
     const char *field;
-    err e = suggestion_answer(r, id, answer, close && json_is_true(close), &field);
+    err e = suggestion_answer(r, id, answer, close, &field);
     if (e != E_OK)
         return req_fail(r, e, field);
     return answer_suggestion(r, id, 200);
