@@ -5,10 +5,23 @@
 export const pcMenu = [
   { key: 'home', titleKey: 'menu.home', icon: 'House', path: '/home' },
   {
+    key: 'admin',
+    titleKey: 'menu.admin',
+    icon: 'Tools',
+    children: [
+      { key: 'admin-suggestions', titleKey: 'menu.adminSuggestions', icon: 'ChatLineSquare', path: '/admin/suggestions',
+        permission: 'suggestions.manage' },
+      { key: 'admin-audit', titleKey: 'menu.adminAudit', icon: 'Document', path: '/admin/audit',
+        permission: 'audit.view' },
+    ],
+  },
+  {
     key: 'system',
     titleKey: 'menu.system',
     icon: 'Setting',
     children: [
+      { key: 'profile', titleKey: 'menu.profile', icon: 'User', path: '/profile' },
+      { key: 'suggestions', titleKey: 'menu.suggestions', icon: 'ChatDotSquare', path: '/suggestions' },
       { key: 'password', titleKey: 'menu.password', icon: 'Lock', path: '/password' },
       { key: 'about', titleKey: 'menu.about', icon: 'InfoFilled', path: '/about' },
     ],

@@ -1,4 +1,8 @@
 // Icons the PC menu may name (menu.js `icon`). Add an import when a menu entry needs one.
-import { House, Setting, InfoFilled, Lock } from '@element-plus/icons-vue'
+import {
+  House, Setting, InfoFilled, Lock, Tools, User, ChatLineSquare, ChatDotSquare, Document,
+} from '@element-plus/icons-vue'
 
-export const menuIcons = { House, Setting, InfoFilled, Lock }
+export const menuIcons = {
+  House, Setting, InfoFilled, Lock, Tools, User, ChatLineSquare, ChatDotSquare, Document,
+}
