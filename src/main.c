@@ -5,6 +5,7 @@
  */
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/webauthn.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -226,7 +227,8 @@ static int cmd_demo(int argc, char **argv)
 /* ---- serve ----------------------------------------------------------------------- */
 
 static const char serve_usage[] = "[--db URL] [--listen IP:PORT] [--web DIR] [--threads N] [--max-body-mb N]\n"
-                                  "       [--idle-timeout S] [--session-idle S] [--secure-cookies] [--no-access-log]";
+                                  "       [--idle-timeout S] [--session-idle S] [--secure-cookies] [--no-access-log]\n"
+                                  "       [--public-url URL]";
 
 static int cmd_serve(int argc, char **argv)
 {
@@ -239,11 +241,13 @@ static int cmd_serve(int argc, char **argv)
                                          {"session-idle", required_argument, 0, 'S'},
                                          {"secure-cookies", no_argument, 0, 'C'},
                                          {"no-access-log", no_argument, 0, 'q'},
+                                         {"public-url", required_argument, 0, 'P'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     server_cfg.db_url = env_or("FINCRM_DB", server_cfg.db_url);
     server_cfg.listen = env_or("FINCRM_LISTEN", server_cfg.listen);
     server_cfg.web_dir = env_or("FINCRM_WEB", NULL);
+    server_cfg.public_url = env_or("FINCRM_PUBLIC_URL", NULL);
     long v;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -273,11 +277,14 @@ static int cmd_serve(int argc, char **argv)
             break;
         case 'C': server_cfg.secure_cookies = true; break;
         case 'q': server_cfg.access_log = false; break;
+        case 'P': server_cfg.public_url = optarg; break;
         case 'h':
             printf("usage: fincrm serve %s\n\nServes the JSON API under /api/v1 and, with --web, the built UI.\n"
                    "Defaults: --db sqlite:data/fincrm.db --listen 127.0.0.1:8080, one thread per core,\n"
                    "10 MB request bodies, 60 s idle connections, 1800 s idle sessions.\n"
-                   "Environment: FINCRM_DB, FINCRM_LISTEN, FINCRM_WEB.\n",
+                   "--public-url: the address browsers use (https://host[:port]) behind a proxy;\n"
+                   "biometric login (WebAuthn) checks it as the origin; default: the Host header.\n"
+                   "Environment: FINCRM_DB, FINCRM_LISTEN, FINCRM_WEB, FINCRM_PUBLIC_URL.\n",
                    serve_usage);
             return 0;
         default: return usage_error("serve", serve_usage);
@@ -287,6 +294,10 @@ static int cmd_serve(int argc, char **argv)
         return usage_error("serve", serve_usage);
     if (!db_url_valid(server_cfg.db_url)) {
         fprintf(stderr, "fincrm serve: --db must be sqlite:PATH or postgresql://…\n");
+        return 2;
+    }
+    if (server_cfg.public_url && !webauthn_public_url_valid(server_cfg.public_url)) {
+        fprintf(stderr, "fincrm serve: --public-url must be http(s)://HOST[:PORT] without a path\n");
         return 2;
     }
     return serve();

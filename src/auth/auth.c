@@ -109,9 +109,54 @@ static int audit_login(req *r, int64_t user_id, const char *username, const char
 }
 
 /* Records a refused login and returns why it was refused. */
-static err refuse(req *r, int64_t user_id, const char *username, err why, const char *detail)
+err auth_login_refuse(req *r, int64_t user_id, const char *username, err why, const char *detail)
 {
     return audit_login(r, user_id, username, "login_failed", detail) == DB_OK ? why : E_INTERNAL;
+}
+
+/* The audit detail of a refused login: {"method":…,"reason":…,"locked":true}. */
+const char *auth_login_detail(req *r, const char *method, const char *reason, bool locked)
+{
+    return arena_printf(r->a, "{%s%s%s\"reason\":\"%s\"%s}", method ? "\"method\":\"" : "", method ? method : "",
+                        method ? "\"," : "", reason, locked ? ",\"locked\":true" : "");
+}
+
+err auth_login_failure(req *r, const struct auth_user_row *u, const char *username, const char *method,
+                       const char *reason, bool *locked)
+{
+    *locked = u->failed_logins + 1 >= auth_cfg.max_failures;
+    if (db_begin(r->db) != DB_OK)
+        return E_INTERNAL;
+    if (auth_sql_login_failed(r->db, u->id, auth_cfg.max_failures, now_ms() + auth_cfg.lock_ms) != DB_OK ||
+        auth_login_refuse(r, u->id, username, E_OK, auth_login_detail(r, method, reason, *locked)) != E_OK ||
+        db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return E_INTERNAL;
+    }
+    return E_OK;
+}
+
+err auth_login_open(req *r, const struct auth_user_row *u, const char *username, const char *method,
+                    int (*also)(req *r, void *arg), void *arg, struct user_profile *out, char token[TOKEN_CHARS],
+                    char csrf[TOKEN_CHARS])
+{
+    if (u->disabled)
+        return auth_login_refuse(r, u->id, username, E_USER_DISABLED, auth_login_detail(r, method, "disabled", false));
+    char th[65];
+    new_token(token);
+    new_token(csrf);
+    token_hash(token, th);
+    const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
+    const char *detail = method ? arena_printf(r->a, "{\"method\":\"%s\"}", method) : NULL;
+    if (db_begin(r->db) != DB_OK)
+        return E_INTERNAL;
+    if ((also && also(r, arg) != DB_OK) || (u->failed_logins > 0 && auth_sql_login_succeeded(r->db, u->id) != DB_OK) ||
+        auth_sql_session_insert(r->db, th, u->id, csrf, now_ms(), r->client_ip, ua) != DB_OK ||
+        audit_login(r, u->id, username, "login", detail) != DB_OK || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return E_INTERNAL;
+    }
+    return auth_profile(r, u->id, out);
 }
 
 err auth_login(req *r, const char *username, const char *password, struct user_profile *out,
@@ -123,42 +168,16 @@ err auth_login(req *r, const char *username, const char *password, struct user_p
         return E_INTERNAL;
     if (rc == DB_DONE) {
         auth_verify_password(dummy_hash(), password);
-        return refuse(r, 0, username, E_INVALID_CREDENTIALS, "{\"reason\":\"unknown_user\"}");
+        return auth_login_refuse(r, 0, username, E_INVALID_CREDENTIALS, "{\"reason\":\"unknown_user\"}");
     }
-    int64_t now = now_ms();
-    if (u.locked_until > now) /* AUTH-2: locked; the password is not even checked */
-        return refuse(r, u.id, username, E_ACCOUNT_LOCKED, "{\"reason\":\"locked\"}");
+    if (u.locked_until > now_ms()) /* AUTH-2: locked; the password is not even checked */
+        return auth_login_refuse(r, u.id, username, E_ACCOUNT_LOCKED, "{\"reason\":\"locked\"}");
     if (!auth_verify_password(u.hash, password)) {
-        bool locks = u.failed_logins + 1 >= auth_cfg.max_failures;
-        if (db_begin(r->db) != DB_OK)
-            return E_INTERNAL;
-        if (auth_sql_login_failed(r->db, u.id, auth_cfg.max_failures, now + auth_cfg.lock_ms) != DB_OK ||
-            refuse(r, u.id, username, E_OK,
-                   locks ? "{\"reason\":\"wrong_password\",\"locked\":true}" : "{\"reason\":\"wrong_password\"}") !=
-                E_OK ||
-            db_commit(r->db) != DB_OK) {
-            db_rollback(r->db);
-            return E_INTERNAL;
-        }
-        return locks ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
+        bool locks;
+        err e = auth_login_failure(r, &u, username, NULL, "wrong_password", &locks);
+        return e != E_OK ? e : locks ? E_ACCOUNT_LOCKED : E_INVALID_CREDENTIALS;
     }
-    if (u.disabled)
-        return refuse(r, u.id, username, E_USER_DISABLED, "{\"reason\":\"disabled\"}");
-
-    char th[65];
-    new_token(token);
-    new_token(csrf);
-    token_hash(token, th);
-    const char *ua = req_in_header(r, MHD_HTTP_HEADER_USER_AGENT);
-    if (db_begin(r->db) != DB_OK)
-        return E_INTERNAL;
-    if ((u.failed_logins > 0 && auth_sql_login_succeeded(r->db, u.id) != DB_OK) ||
-        auth_sql_session_insert(r->db, th, u.id, csrf, now, r->client_ip, ua) != DB_OK ||
-        audit_login(r, u.id, username, "login", NULL) != DB_OK || db_commit(r->db) != DB_OK) {
-        db_rollback(r->db);
-        return E_INTERNAL;
-    }
-    return auth_profile(r, u.id, out);
+    return auth_login_open(r, &u, username, NULL, NULL, NULL, out, token, csrf);
 }
 
 err auth_session_load(req *r)

@@ -62,6 +62,23 @@ bool auth_csrf_ok(req *r);
 err auth_login(req *r, const char *username, const char *password, struct user_profile *out, char token[TOKEN_CHARS],
                char csrf[TOKEN_CHARS]);
 err auth_logout(req *r);
+/* The steps of signing in, shared by password login and WebAuthn (AUTH-6):
+ * auth_login_refuse() records a refused login (AUTH-7) and returns why;
+ * auth_login_failure() counts a failed proof of a known user (AUTH-2), *locked when it
+ * locks the account; auth_login_open() refuses a disabled user, else opens the session
+ * and records "login" (detail {"method":…} unless method is NULL, password). `also`,
+ * when given, runs inside the same transaction (DB_OK to go on). */
+struct auth_user_row;
+err auth_login_refuse(req *r, int64_t user_id, const char *username, err why, const char *detail);
+const char *auth_login_detail(req *r, const char *method, const char *reason, bool locked);
+err auth_login_failure(req *r, const struct auth_user_row *u, const char *username, const char *method,
+                       const char *reason, bool *locked);
+err auth_login_open(req *r, const struct auth_user_row *u, const char *username, const char *method,
+                    int (*also)(req *r, void *arg), void *arg, struct user_profile *out, char token[TOKEN_CHARS],
+                    char csrf[TOKEN_CHARS]);
+/* The answer to a successful login: session cookie and {user, csrf_token, access}. */
+int auth_login_respond(req *r, const struct user_profile *u, const char *token, const char *csrf);
+
 /* AUTH-1: change one's own password; other sessions of the user end. */
 err auth_change_password(req *r, const char *current, const char *next, const char **field);
 err auth_profile(req *r, int64_t user_id, struct user_profile *out);

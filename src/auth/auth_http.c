@@ -89,8 +89,13 @@ int handle_login(req *r)
     err e = auth_login(r, username, password, &u, token, csrf);
     if (e != E_OK)
         return req_fail(r, e, NULL);
+    return auth_login_respond(r, &u, token, csrf);
+}
+
+int auth_login_respond(req *r, const struct user_profile *u, const char *token, const char *csrf)
+{
     set_session_cookie(r, token, auth_cfg.absolute_ms / 1000);
-    if (write_user_and_csrf(r, &u, csrf) != E_OK)
+    if (write_user_and_csrf(r, u, csrf) != E_OK)
         return req_fail(r, E_INTERNAL, NULL);
     return 200;
 }

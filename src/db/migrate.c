@@ -20,6 +20,8 @@ EMBED(m0004, "migrations/0004_login_lockout.sql");
 EMBED(m0005_sqlite, "migrations/0005_audit_log.sql");
 EMBED(m0005_pg, "migrations/0005_audit_log.pg.sql");
 EMBED(m0006, "migrations/0006_access.sql");
+EMBED(m0008_sqlite, "migrations/0008_webauthn.sql");
+EMBED(m0008_pg, "migrations/0008_webauthn.pg.sql");
 EMBED(m0009_sqlite, "migrations/0009_suggestions.sql");
 EMBED(m0009_pg, "migrations/0009_suggestions.pg.sql");
 EMBED(m0010_sqlite, "migrations/0010_handover.sql");
@@ -35,6 +37,7 @@ static const struct migration {
     {4, m0004, m0004},
     {5, m0005_sqlite, m0005_pg},
     {6, m0006, m0006},
+    {8, m0008_sqlite, m0008_pg},
     {9, m0009_sqlite, m0009_pg},
     {10, m0010_sqlite, m0010_pg},
 };

@@ -15,7 +15,8 @@ static void append(sqlb *q, const char *s)
         while (cap < q->len + n + 1)
             cap *= 2;
         char *grown = arena_alloc(q->a, cap);
-        memcpy(grown, q->sql, q->len);
+        if (q->len)
+            memcpy(grown, q->sql, q->len);
         q->sql = grown;
         q->cap = cap;
     }

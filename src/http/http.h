@@ -136,6 +136,7 @@ struct server_config {
     size_t max_header;       /* bytes of request line + headers per connection */
     bool access_log;
     bool secure_cookies;     /* behind TLS: cookies get Secure */
+    const char *public_url;  /* "https://crm.example.com" as browsers see it (WebAuthn origin, AUTH-6), or NULL */
 };
 extern struct server_config server_cfg;
 extern const char *server_db_kind; /* "sqlite" or "postgresql", known once serving */

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "customers/customers.h"
 #include "org/org.h"
+#include "auth/webauthn.h"
 #include "core/embed.h"
 #include "core/util.h"
 #include "http.h"
@@ -126,6 +127,18 @@ const struct route routes[] = {
      "customers.view", DATA_CUSTOMERS},
     {"POST", "/api/v1/customers/{id}/reveal", handle_customer_reveal, ROUTE_SESSION,
      "Reveal one masked value (audited, AUTH-8)", "customers.reveal", DATA_CUSTOMERS},
+    {"POST", "/api/v1/auth/webauthn/register/begin", handle_webauthn_register_begin, ROUTE_SESSION,
+     "Options to register this device for biometric login (AUTH-6)", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/webauthn/register/finish", handle_webauthn_register_finish, ROUTE_SESSION,
+     "Register this device's platform credential (AUTH-6)", NULL, DATA_NONE},
+    {"GET", "/api/v1/auth/webauthn/credentials", handle_webauthn_credentials, ROUTE_SESSION,
+     "One's devices registered for biometric login (AUTH-6)", NULL, DATA_NONE},
+    {"DELETE", "/api/v1/auth/webauthn/credentials/{id}", handle_webauthn_credential_delete, ROUTE_SESSION,
+     "Remove one of one's registered devices (AUTH-6)", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/webauthn/login/begin", handle_webauthn_login_begin, ROUTE_LOGIN,
+     "Options for a biometric login (AUTH-6)", NULL, DATA_NONE},
+    {"POST", "/api/v1/auth/webauthn/login/finish", handle_webauthn_login_finish, ROUTE_LOGIN,
+     "Sign in with a WebAuthn assertion (AUTH-6)", NULL, DATA_NONE},
     {"GET", "/api/v1/me/summary", handle_me_summary, ROUTE_SESSION,
      "The Mine page: unit, outlet, credit-system id, days logged in (MOB-2)", NULL, DATA_NONE},
     {"PATCH", "/api/v1/me", handle_me_update, ROUTE_SESSION, "Change one's own name and phone (AUTH-1)", NULL,

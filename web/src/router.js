@@ -54,6 +54,8 @@ const routes = [
         meta: { titleKey: 'password.title', twin: '/password', back: '/m/mine' } },
       { path: 'about', name: 'm-about', component: () => import('./m/AboutPage.vue'),
         meta: { titleKey: 'about.title', twin: '/about', back: '/m/services' } },
+      { path: 'security', name: 'm-security', component: () => import('./m/SecurityPage.vue'),
+        meta: { titleKey: 'security.title', back: '/m/mine' } },
       { path: 'profile', name: 'm-profile', component: () => import('./m/ProfilePage.vue'),
         meta: { titleKey: 'profile.title', twin: '/profile', back: '/m/mine' } },
       { path: 'suggestions', name: 'm-suggestions', component: () => import('./m/SuggestionsPage.vue'),

@@ -1,6 +1,7 @@
 // The signed-in user (from POST /auth/login and GET /auth/me) and the CSRF token.
 import { reactive } from 'vue'
 import { api, setCsrfToken } from './api.js'
+import { biometricAssertion } from './webauthn.js'
 
 export const session = reactive({
   user: null,
@@ -20,6 +21,11 @@ export function clearSession() {
 
 export async function login(username, password) {
   return accept(await api.post('/auth/login', { username, password }, { handle401: false }))
+}
+
+// AUTH-6: the same session as a password login, from a fingerprint or face.
+export async function loginWithBiometrics(username) {
+  return accept(await biometricAssertion(username))
 }
 
 export async function loadMe() {

@@ -1,7 +1,7 @@
 // Login form logic shared by the PC and the phone login pages.
 import { reactive, ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
-import { login } from './session.js'
+import { login, loginWithBiometrics } from './session.js'
 import { afterLoginTarget } from './router.js'
 
 export function useLogin() {
@@ -39,7 +39,23 @@ export function useLogin() {
     }
   }
 
-  return { form, fieldErrors, serverError, submitting, submit, clearField }
+  // AUTH-6: fingerprint or face instead of the password, for the user who switched
+  // it on on this phone. A cancelled prompt is no error worth showing.
+  async function submitBiometric(username, t) {
+    serverError.value = ''
+    submitting.value = true
+    try {
+      await loginWithBiometrics(username)
+      await router.replace(afterLoginTarget(route))
+    } catch (e) {
+      if (e?.name === 'NotAllowedError' || e?.name === 'AbortError') serverError.value = t('security.cancelled')
+      else serverError.value = e?.status !== undefined ? e.message : t('security.failed')
+    } finally {
+      submitting.value = false
+    }
+  }
+
+  return { form, fieldErrors, serverError, submitting, submit, clearField, submitBiometric }
 }
 
 /** Text of a field error: {key} is translated, {text} shown as is. */
