@@ -77,8 +77,15 @@ static int audit_admin_created(db *d, int64_t user_id, const char *name, int64_t
     jw_end(&w);
     jw_end(&w);
     char *detail = jw_take(&w);
-    struct audit_entry e = {.user_id = 0, .username = "cli", .ip = "local", .action = "user.created",
-                            .object_type = "user", .object_id = id, .detail = detail};
+    struct audit_entry e = {
+        .user_id = 0,
+        .username = "cli",
+        .ip = "local",
+        .action = "user.created",
+        .object_type = "user",
+        .object_id = id,
+        .detail = detail,
+    };
     int rc = audit_write(d, &e);
     free(detail);
     return rc;

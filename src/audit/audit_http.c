@@ -105,16 +105,10 @@ int handle_audit_search(req *r)
     int64_t total;
     if (audit_search(r->db, r->a, scope, &f, &rows, &n, &total) != DB_OK)
         return req_fail(r, E_INTERNAL, NULL);
-    jw *w = &r->out;
-    jw_obj(w);
-    jw_karr(w, "items");
+    req_list_begin(r);
     for (int i = 0; i < n; i++)
-        write_row(w, &rows[i]);
-    jw_end(w);
-    jw_kint(w, "total", total);
-    jw_kint(w, "page", f.page);
-    jw_kint(w, "size", f.size);
-    jw_end(w);
+        write_row(&r->out, &rows[i]);
+    req_list_end(r, total, page, size);
     return 200;
 }
 

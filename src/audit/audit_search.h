@@ -28,7 +28,7 @@ struct audit_filter {
 
 struct audit_row {
     int64_t id, at;
-    int64_t user_id; /* 0: nobody signed in (e.g. an unknown username, the CLI) */
+    int64_t user_id;                     /* 0: nobody signed in (e.g. an unknown username, the CLI) */
     const char *username, *display_name; /* display_name NULL without a user */
     const char *ip, *action, *object_type, *object_id, *detail;
 };

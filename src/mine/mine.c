@@ -194,8 +194,7 @@ bool suggestion_status_ok(const char *status)
     return status && (str_eq(status, "open") || str_eq(status, "answered") || str_eq(status, "closed"));
 }
 
-err suggestion_create(req *r, const char *kind, const char *title, const char *body, int64_t *id,
-                      const char **field)
+err suggestion_create(req *r, const char *kind, const char *title, const char *body, int64_t *id, const char **field)
 {
     *field = "kind";
     if (!suggestion_kind_ok(kind))
@@ -224,8 +223,7 @@ err suggestion_create(req *r, const char *kind, const char *title, const char *b
     jw_kstr(&w, "status", "open");
     jw_end(&w);
     jw_end(&w);
-    if (req_audit(r, "suggestion.created", "suggestion", *id, jw_arena(r->a, &w)) != DB_OK ||
-        db_commit(r->db) != DB_OK)
+    if (req_audit(r, "suggestion.created", "suggestion", *id, jw_arena(r->a, &w)) != DB_OK || db_commit(r->db) != DB_OK)
         goto fail;
     return E_OK;
 fail:
@@ -287,8 +285,7 @@ err suggestion_answer(req *r, int64_t id, const char *answer, bool close, const 
     jw_end(&w);
     jw_end(&w);
     if (mine_sql_suggestion_answer(r->db, id, answer, r->session->user_id, status) != DB_OK ||
-        req_audit(r, "suggestion.answered", "suggestion", id, jw_arena(r->a, &w)) != DB_OK ||
-        db_commit(r->db) != DB_OK)
+        req_audit(r, "suggestion.answered", "suggestion", id, jw_arena(r->a, &w)) != DB_OK || db_commit(r->db) != DB_OK)
         goto fail;
     return E_OK;
 fail:

@@ -44,17 +44,17 @@ err mine_summary(req *r, struct mine_summary *out);
 err mine_update_profile(req *r, const char *display_name, const char *phone, const char **field);
 
 /* Pure checks, exposed for the unit tests. Text is UTF-8. */
-size_t mine_chars(const char *s);           /* characters (code points) */
-const char *mine_trim(arena *a, const char *s); /* without leading/trailing white space */
-bool mine_name_ok(const char *name);        /* 1–50 characters, no control characters */
-bool mine_phone_ok(const char *phone);      /* mainland mobile or landline */
+size_t mine_chars(const char *s);                             /* characters (code points) */
+const char *mine_trim(arena *a, const char *s);               /* without leading/trailing white space */
+bool mine_name_ok(const char *name);                          /* 1–50 characters, no control characters */
+bool mine_phone_ok(const char *phone);                        /* mainland mobile or landline */
 bool mine_text_ok(const char *s, size_t max, bool multiline); /* 1–max chars, no control chars */
 
 /* ---- suggestions (MOB-2) ---- */
 struct suggestion {
     int64_t id;
     const char *kind, *title, *body, *status, *answer; /* answer NULL until answered */
-    int64_t created_at, answered_at;                    /* answered_at 0: not yet */
+    int64_t created_at, answered_at;                   /* answered_at 0: not yet */
     int64_t user_id;
     const char *username, *display_name;
     int64_t unit_id;
@@ -74,8 +74,7 @@ struct suggestion_filter {
 bool suggestion_kind_ok(const char *kind);
 bool suggestion_status_ok(const char *status);
 
-err suggestion_create(req *r, const char *kind, const char *title, const char *body, int64_t *id,
-                      const char **field);
+err suggestion_create(req *r, const char *kind, const char *title, const char *body, int64_t *id, const char **field);
 err suggestion_list(req *r, const struct suggestion_filter *f, struct suggestion **items, int *n, int64_t *total);
 err suggestion_get(req *r, int64_t id, struct suggestion *out);
 /* Answers (status answered) or answers and closes (status closed); audited. */

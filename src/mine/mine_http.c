@@ -6,8 +6,6 @@
 #include "auth/auth.h"
 #include "core/util.h"
 
-#include <string.h>
-
 /* ---- summary and profile ------------------------------------------------------------ */
 
 static void write_summary(jw *w, const struct mine_summary *s)
@@ -157,16 +155,10 @@ static int answer_list(req *r, struct suggestion_filter *f)
     err e = suggestion_list(r, f, &items, &n, &total);
     if (e != E_OK)
         return req_fail(r, e, NULL);
-    jw *w = &r->out;
-    jw_obj(w);
-    jw_karr(w, "items");
+    req_list_begin(r);
     for (int i = 0; i < n; i++)
-        write_suggestion(w, &items[i]);
-    jw_end(w);
-    jw_kint(w, "total", total);
-    jw_kint(w, "page", f->page);
-    jw_kint(w, "size", f->size);
-    jw_end(w);
+        write_suggestion(&r->out, &items[i]);
+    req_list_end(r, total, page, size);
     return 200;
 }
 

@@ -74,8 +74,8 @@ int mine_sql_profile_get(db *d, arena *a, int64_t user_id, const char **display_
 
 int mine_sql_profile_set(db *d, int64_t user_id, const char *display_name, const char *phone)
 {
-    return db_run(d, "UPDATE users SET display_name = ?, phone = ?, updated_at = ? WHERE id = ?", "ssii",
-                  display_name, phone, now_ms(), user_id);
+    return db_run(d, "UPDATE users SET display_name = ?, phone = ?, updated_at = ? WHERE id = ?", "ssii", display_name,
+                  phone, now_ms(), user_id);
 }
 
 int mine_sql_suggestion_insert(db *d, int64_t user_id, const char *kind, const char *title, const char *body,
