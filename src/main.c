@@ -384,9 +384,10 @@ static int cmd_routes(int argc, char **argv)
         jw_end(&w);
     }
     jw_end(&w);
+    char *out = jw_take(&w);
     if (json)
-        printf("%s\n", jw_take(&w));
-    jw_dispose(&w);
+        printf("%s\n", out);
+    free(out);
     return 0;
 }
 
