@@ -1,8 +1,8 @@
 -- 0006 access control (ORG-3, ORG-6): the permissions each role holds and the
--- field rules of each role. Permission codes are the catalogue in src/org/perms.c;
+-- field rules of each role. Permission codes are the catalogue in src/org/access.c;
 -- a role holds a permission when a row exists. Field rules are sparse: a field
--- without a row is editable and masked in lists (the AUTH-8 default for the
--- sensitive fields; other fields ignore masking).
+-- without a row is editable and, when sensitive, masked everywhere (the AUTH-8
+-- default); other fields are never masked unless a rule says so.
 
 CREATE TABLE role_permissions (
     role_id  BIGINT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,

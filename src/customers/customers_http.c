@@ -172,7 +172,8 @@ int handle_customer_reveal(req *r)
         return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
     bool custodian = !db_col_null(st, CC_MANAGER_ID) && db_col_int64(st, CC_MANAGER_ID) == acc->user_id;
     bool is_masked = rule.access != FIELD_HIDDEN && !custodian && rule.masking != MASK_NONE;
-    const char *value = arena_strdup(r->a, db_col_text(st, field_col(field)));
+    int col = field_col(field);
+    const char *value = db_col_null(st, col) ? NULL : arena_strdup(r->a, db_col_text(st, col));
     db_reset(st);
     if (!is_masked)
         return req_fail(r, E_FIELD_NOT_MASKED, "field");

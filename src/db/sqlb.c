@@ -15,7 +15,7 @@ static void append(sqlb *q, const char *s)
         while (cap < q->len + n + 1)
             cap *= 2;
         char *grown = arena_alloc(q->a, cap);
-        if (q->len)
+        if (q->len) /* the first piece: nothing to copy (and q->sql is NULL) */
             memcpy(grown, q->sql, q->len);
         q->sql = grown;
         q->cap = cap;

@@ -324,9 +324,10 @@ err org_user_in_scope(req *r, int64_t id)
     int rc = org_sql_user_unit_path(r->db, r->a, id, &path, NULL);
     if (rc != DB_ROW)
         return rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL;
-    if (scope_has_unit(acc, path))
-        return E_OK;
-    /* self scopes see themselves (and their reports: checked through the query) */
+    /* unit scopes decide by the user's unit; self scopes see themselves and their
+     * reports only, as the list does (their unit is not theirs to manage) */
+    if (acc->scope != SCOPE_SELF && acc->scope != SCOPE_SELF_AND_REPORTS)
+        return scope_has_unit(acc, path) ? E_OK : E_NOT_FOUND;
     sqlb q = {.a = r->a};
     struct user_filter f = {.id = id};
     org_sql_users_query(&q, acc, &f, true);

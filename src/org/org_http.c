@@ -107,16 +107,18 @@ int handle_unit_update(req *r)
     json_t *body = req_json_object(r);
     if (!req_param_id(r, 0, &id) || !body)
         return req_status(r);
+    /* a member that is given must hold a value (null is not "leave it") */
     const char *code = NULL, *name = NULL;
-    if (json_object_get(body, "code") && !(code = req_text_field(r, body, "code", false, CODE_MAX)))
+    if (json_object_get(body, "code") && !(code = req_text_field(r, body, "code", true, CODE_MAX)))
         return req_status(r);
     if (code && !code_ok(code))
         return req_fail(r, E_FIELD_INVALID, "code");
-    if (json_object_get(body, "name") && !(name = req_text_field(r, body, "name", false, NAME_MAX_CHARS)))
+    if (json_object_get(body, "name") && !(name = req_text_field(r, body, "name", true, NAME_MAX_CHARS)))
         return req_status(r);
     if (!req_int_field(r, body, "sort_order", false, &sort, &has_sort))
         return req_status(r);
-    return fail_or(r, org_unit_update(r, id, code, name, has_sort ? &sort : NULL), "code", id, 200);
+    err e = org_unit_update(r, id, code, name, has_sort ? &sort : NULL);
+    return fail_or(r, e, e == E_ORG_CODE_TAKEN ? "code" : NULL, id, 200);
 }
 
 int handle_unit_move(req *r)
@@ -125,7 +127,8 @@ int handle_unit_move(req *r)
     json_t *body = req_json_object(r);
     if (!req_param_id(r, 0, &id) || !body || !req_int_field(r, body, "parent_id", true, &parent, NULL))
         return req_status(r);
-    return fail_or(r, org_unit_move(r, id, parent), "parent_id", id, 200);
+    err e = org_unit_move(r, id, parent);
+    return fail_or(r, e, e == E_NOT_FOUND ? NULL : "parent_id", id, 200);
 }
 
 int handle_unit_close(req *r)
@@ -501,7 +504,7 @@ int handle_position_update(req *r)
     if (rc != DB_ROW)
         return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
     bool was_custodian = custodian;
-    if (json_object_get(body, "name") && !(new_name = req_text_field(r, body, "name", false, NAME_MAX_CHARS)))
+    if (json_object_get(body, "name") && !(new_name = req_text_field(r, body, "name", true, NAME_MAX_CHARS)))
         return req_status(r);
     if (!req_int_field(r, body, "role_id", false, &new_role, &has_role) ||
         !req_bool_field(r, body, "is_custodian", &custodian, NULL))

@@ -5,10 +5,27 @@
 export const pcMenu = [
   { key: 'home', titleKey: 'menu.home', icon: 'House', path: '/home' },
   {
+    key: 'customers',
+    titleKey: 'menu.customersGroup',
+    icon: 'UserFilled',
+    children: [
+      { key: 'customer-query', titleKey: 'menu.customerQuery', icon: 'Search', path: '/customers',
+        permission: 'customers.view' },
+    ],
+  },
+  {
     key: 'admin',
     titleKey: 'menu.admin',
     icon: 'Tools',
     children: [
+      { key: 'admin-org', titleKey: 'menu.adminOrg', icon: 'OfficeBuilding', path: '/admin/org',
+        permission: ['org.manage', 'users.view'] },
+      { key: 'admin-users', titleKey: 'menu.adminUsers', icon: 'User', path: '/admin/users',
+        permission: 'users.view' },
+      { key: 'admin-roles', titleKey: 'menu.adminRoles', icon: 'Key', path: '/admin/roles',
+        permission: 'roles.manage' },
+      { key: 'admin-handovers', titleKey: 'menu.adminHandovers', icon: 'Switch', path: '/admin/handovers',
+        permission: 'staff.handover' },
       { key: 'admin-suggestions', titleKey: 'menu.adminSuggestions', icon: 'ChatLineSquare', path: '/admin/suggestions',
         permission: 'suggestions.manage' },
       { key: 'admin-audit', titleKey: 'menu.adminAudit', icon: 'Document', path: '/admin/audit',
@@ -30,6 +47,8 @@ export const pcMenu = [
 
 // Phone "服务" grid. `icon` is a Vant icon name; `color` tints the tile.
 export const phoneServices = [
+  { key: 'customers', titleKey: 'services.customers', icon: 'friends-o', color: '#2f9e6f', path: '/m/customers',
+    permission: 'customers.view' },
   { key: 'about', titleKey: 'services.about', icon: 'info-o', color: '#1a5cad', path: '/m/about' },
 ]
 
@@ -42,13 +61,14 @@ export const phoneTabs = [
 
 // An entry may name a `permission` (ORG-3); it is shown only when the signed-in
 // user's role holds it (user.access.permissions, from /auth/login and /auth/me).
+// A list of permissions means any one of them.
 export function can(user, permission) {
   const perms = user?.access?.permissions
   return Array.isArray(perms) && perms.includes(permission)
 }
 
 export function allowed(item, user) {
-  return !item.permission || can(user, item.permission)
+  return !item.permission || [].concat(item.permission).some((p) => can(user, p))
 }
 
 export function visibleMenu(items, user) {

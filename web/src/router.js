@@ -3,6 +3,7 @@ import { session, loadMe, clearSession } from './session.js'
 import { layoutMode, onLayoutChange } from './layout.js'
 import { onUnauthenticated } from './api.js'
 import { t } from './i18n.js'
+import { allowed } from './menu.js'
 
 const PcLayout = () => import('./pc/PcLayout.vue')
 const MLayout = () => import('./m/MLayout.vue')
@@ -28,6 +29,17 @@ const routes = [
         meta: { titleKey: 'password.title', parentKey: 'menu.system', twin: '/m/password' } },
       { path: 'about', name: 'about', component: () => import('./pc/AboutPage.vue'),
         meta: { titleKey: 'menu.about', parentKey: 'menu.system', twin: '/m/about' } },
+      { path: 'customers', name: 'customers', component: () => import('./pc/customers/CustomersPage.vue'),
+        meta: { titleKey: 'menu.customerQuery', parentKey: 'menu.customersGroup', twin: '/m/customers',
+          permission: 'customers.view' } },
+      { path: 'admin/org', name: 'admin-org', component: () => import('./pc/admin/OrgPage.vue'),
+        meta: { titleKey: 'menu.adminOrg', parentKey: 'menu.admin', permission: ['org.manage', 'users.view'] } },
+      { path: 'admin/users', name: 'admin-users', component: () => import('./pc/admin/UsersPage.vue'),
+        meta: { titleKey: 'menu.adminUsers', parentKey: 'menu.admin', permission: 'users.view' } },
+      { path: 'admin/roles', name: 'admin-roles', component: () => import('./pc/admin/RolesPage.vue'),
+        meta: { titleKey: 'menu.adminRoles', parentKey: 'menu.admin', permission: 'roles.manage' } },
+      { path: 'admin/handovers', name: 'admin-handovers', component: () => import('./pc/admin/HandoversPage.vue'),
+        meta: { titleKey: 'menu.adminHandovers', parentKey: 'menu.admin', permission: 'staff.handover' } },
       { path: 'profile', name: 'profile', component: () => import('./pc/ProfilePage.vue'),
         meta: { titleKey: 'menu.profile', parentKey: 'menu.system', twin: '/m/profile' } },
       { path: 'suggestions', name: 'suggestions', component: () => import('./pc/SuggestionsPage.vue'),
@@ -54,6 +66,9 @@ const routes = [
         meta: { titleKey: 'password.title', twin: '/password', back: '/m/mine' } },
       { path: 'about', name: 'm-about', component: () => import('./m/AboutPage.vue'),
         meta: { titleKey: 'about.title', twin: '/about', back: '/m/services' } },
+      { path: 'customers', name: 'm-customers', component: () => import('./m/CustomersPage.vue'),
+        meta: { titleKey: 'menu.customerQuery', twin: '/customers', back: '/m/services',
+          permission: 'customers.view' } },
       { path: 'security', name: 'm-security', component: () => import('./m/SecurityPage.vue'),
         meta: { titleKey: 'security.title', back: '/m/mine' } },
       { path: 'profile', name: 'm-profile', component: () => import('./m/ProfilePage.vue'),
@@ -78,6 +93,18 @@ export const router = createRouter({
 function safeRedirect(target) {
   return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') &&
     !target.startsWith('/login') ? target : null
+}
+
+// ORG-3: a page whose `permission` the user's role lacks renders the 403 page in its
+// layout (the address stays, so a reload after the role changes shows the page).
+export function routeAllowed(route, user = session.user) {
+  return allowed(route.meta, user)
+}
+
+// AUTH-1: a user holding a one-time password may only change it (and log out).
+const PASSWORD_PAGES = new Set(['password', 'm-password'])
+export function passwordPage(mode = layoutMode.value) {
+  return mode === 'phone' ? '/m/password' : '/password'
 }
 
 export function afterLoginTarget(route) {
@@ -106,6 +133,9 @@ router.beforeEach(async (to) => {
   const layout = to.matched.find((r) => r.meta.layout)?.meta.layout
   if (layout && layout !== layoutMode.value) {
     return to.meta.twin || homeOf(layoutMode.value)
+  }
+  if (session.user?.must_change_password && !PASSWORD_PAGES.has(to.name)) {
+    return { path: passwordPage(), query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   }
   return true
 })

@@ -1,9 +1,12 @@
 // Changing one's own password (AUTH-1), shared by the PC and phone pages: the form,
 // the same rule the server applies (checked first in the browser for a quick answer),
 // and the server's answer mapped onto the field it names.
-import { reactive, ref } from 'vue'
+import { computed, reactive, ref } from 'vue'
 import { useI18n } from 'vue-i18n'
+import { useRoute, useRouter } from 'vue-router'
 import api from './api.js'
+import { session } from './session.js'
+import { afterLoginTarget } from './router.js'
 
 // AUTH-1: at least 8 characters, letters and digits; any printable character.
 export function passwordRuleOk(pw) {
@@ -17,6 +20,10 @@ export function usePasswordChange() {
   const busy = ref(false)
   const done = ref(false)
   const failure = ref('')
+  const router = useRouter()
+  const route = useRoute()
+  // AUTH-1: signed in with a one-time password; the router keeps the user here.
+  const forced = computed(() => !!session.user?.must_change_password)
 
   function check() {
     errors.current = form.current ? '' : t('password.currentRequired')
@@ -34,6 +41,10 @@ export function usePasswordChange() {
       await api.post('/auth/password', { current_password: form.current, new_password: form.next })
       form.current = form.next = form.confirm = ''
       done.value = true
+      if (forced.value) {
+        session.user.must_change_password = false
+        await router.replace(afterLoginTarget(route))
+      }
       return true
     } catch (e) {
       if (e.field === 'current_password') errors.current = e.message
@@ -45,5 +56,5 @@ export function usePasswordChange() {
     }
   }
 
-  return { form, errors, busy, done, failure, submit }
+  return { form, errors, busy, done, failure, forced, submit }
 }
