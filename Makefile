@@ -4,7 +4,7 @@
 
 VERSION  := 0.1.0
 CC       ?= gcc
-PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq gdlib libfido2 libcbor libcrypto
+PKGS     := libmicrohttpd jansson libsodium sqlite3 libpq gdlib libfido2 libcbor libcrypto libqrencode
 BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS   ?= -O2 -g

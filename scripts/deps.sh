@@ -9,7 +9,7 @@ pkgs=(
   build-essential pkg-config clang llvm libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libgd-dev
   libfido2-dev libcbor-dev libssl-dev
-  libcmocka-dev sqlite3
+  libcmocka-dev sqlite3 libqrencode-dev
   postgresql-15 postgresql-client-15
   nodejs npm chromium chromium-driver fonts-noto-cjk
   wrk nginx-light curl ca-certificates gzip procps bc

@@ -62,6 +62,36 @@ static db *open_and_migrate(const char *url)
 
 static const char init_usage[] = "[--db URL] [--admin NAME --password PW]";
 
+/* AUTH-7: the CLI is an actor too; its record joins the transaction that creates the user. */
+static int audit_admin_created(db *d, int64_t user_id, const char *name, int64_t unit_id)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)user_id);
+    jw w;
+    jw_init(&w, 256);
+    jw_obj(&w);
+    jw_kobj(&w, "after");
+    jw_kstr(&w, "username", name);
+    jw_kstr(&w, "display_name", "系统管理员");
+    jw_kstr(&w, "position", "system_admin");
+    jw_kint(&w, "unit_id", unit_id);
+    jw_end(&w);
+    jw_end(&w);
+    char *detail = jw_take(&w);
+    struct audit_entry e = {
+        .user_id = 0,
+        .username = "cli",
+        .ip = "local",
+        .action = "user.created",
+        .object_type = "user",
+        .object_id = id,
+        .detail = detail,
+    };
+    int rc = audit_write(d, &e);
+    free(detail);
+    return rc;
+}
+
 /* The first admin sits on the root unit; an empty database gets one. */
 static int create_admin(db *d, const char *name, const char *password)
 {
@@ -98,12 +128,15 @@ static int create_admin(db *d, const char *name, const char *password)
         position_id = db_col_int64(st, 0);
     if (st)
         db_reset(st);
-    rc = auth_sql_user_create(d, name, hash, "系统管理员", unit_id, position_id, NULL);
+    int64_t user_id = 0;
+    rc = auth_sql_user_create(d, name, hash, "系统管理员", unit_id, position_id, &user_id);
     if (rc == DB_CONSTRAINT) {
         db_rollback(d);
         fprintf(stderr, "fincrm: user '%s' exists already\n", name);
         return 1;
     }
+    if (rc == DB_OK)
+        rc = audit_admin_created(d, user_id, name, unit_id);
     if (rc == DB_OK)
         rc = db_commit(d);
 out:
@@ -393,12 +426,10 @@ static int cmd_routes(int argc, char **argv)
         jw_end(&w);
     }
     jw_end(&w);
-    if (json) {
-        char *out = jw_take(&w);
+    char *out = jw_take(&w);
+    if (json)
         printf("%s\n", out);
-        free(out);
-    }
-    jw_dispose(&w);
+    free(out);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * err.h — the one error enum of fincrm. Ranges: 1xx request, 2xx routing,
- * 3xx authentication, 5xx organisation and access, 9xx server. Each value has a stable string code, an HTTP
+ * 3xx authentication, 400–419 own profile, suggestions and audit search,
+ * 5xx organisation and access, 9xx server. Each value has a stable string code, an HTTP
  * status and a message in zh-CN and en (err.c); http/ turns it into the JSON body
  * {"error":{"code","message","field","request_id"}}. Modules add their own range.
  */
@@ -48,6 +49,20 @@ typedef enum err {
     E_WEBAUTHN_DUPLICATE,
     E_WEBAUTHN_NOT_FOUND,
 
+    /* 400–419: own profile, suggestions, audit search, QR code (MOB-2, AUTH-1, AUTH-7) */
+    E_PROFILE_NAME_INVALID = 400,
+    E_PROFILE_PHONE_INVALID,
+    E_PROFILE_NOTHING,
+    E_SUGGESTION_KIND_INVALID,
+    E_SUGGESTION_TITLE_INVALID,
+    E_SUGGESTION_BODY_INVALID,
+    E_SUGGESTION_ANSWER_INVALID,
+    E_SUGGESTION_NOT_FOUND,
+    E_SUGGESTION_CLOSED,
+    E_QUERY_INVALID,
+    E_DATE_INVALID,
+    E_DATE_RANGE_INVALID,
+    E_QR_URL_INVALID,
     E_ORG_CODE_TAKEN = 500,
     E_ORG_LEVEL_INVALID,
     E_ORG_PARENT_CLOSED,

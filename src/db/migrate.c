@@ -23,6 +23,8 @@ EMBED(m0006, "migrations/0006_access.sql");
 EMBED(m0007, "migrations/0007_login_security.sql");
 EMBED(m0008_sqlite, "migrations/0008_webauthn.sql");
 EMBED(m0008_pg, "migrations/0008_webauthn.pg.sql");
+EMBED(m0009_sqlite, "migrations/0009_suggestions.sql");
+EMBED(m0009_pg, "migrations/0009_suggestions.pg.sql");
 EMBED(m0010_sqlite, "migrations/0010_handover.sql");
 EMBED(m0010_pg, "migrations/0010_handover.pg.sql");
 
@@ -38,6 +40,7 @@ static const struct migration {
     {6, m0006, m0006},
     {7, m0007, m0007},
     {8, m0008_sqlite, m0008_pg},
+    {9, m0009_sqlite, m0009_pg},
     {10, m0010_sqlite, m0010_pg},
 };
 

@@ -4,6 +4,7 @@
  * `fincrm routes` prints this table; a test checks that the OpenAPI document
  * describes every entry (API-1).
  */
+#include "audit/audit_search.h"
 #include "auth/auth.h"
 #include "customers/customers.h"
 #include "org/org.h"
@@ -11,6 +12,7 @@
 #include "core/embed.h"
 #include "core/util.h"
 #include "http.h"
+#include "mine/mine.h"
 
 EMBED(openapi_json, "src/api/openapi.json");
 
@@ -147,5 +149,23 @@ const struct route routes[] = {
      "Options for a biometric login (AUTH-6)", NULL, DATA_NONE},
     {"POST", "/api/v1/auth/webauthn/login/finish", handle_webauthn_login_finish, ROUTE_LOGIN,
      "Sign in with a WebAuthn assertion (AUTH-6)", NULL, DATA_NONE},
+    {"GET", "/api/v1/me/summary", handle_me_summary, ROUTE_SESSION,
+     "The Mine page: unit, outlet, credit-system id, days logged in (MOB-2)", NULL, DATA_NONE},
+    {"PATCH", "/api/v1/me", handle_me_update, ROUTE_SESSION, "Change one's own name and phone (AUTH-1)", NULL,
+     DATA_NONE},
+    {"POST", "/api/v1/suggestions", handle_suggestion_create, ROUTE_SESSION, "Send a suggestion (MOB-2)", NULL,
+     DATA_NONE},
+    {"GET", "/api/v1/suggestions/mine", handle_suggestions_mine, ROUTE_SESSION,
+     "One's own suggestions and their answers (MOB-2)", NULL, DATA_NONE},
+    {"GET", "/api/v1/suggestions", handle_suggestions_list, ROUTE_SESSION, "Everybody's suggestions (MOB-2)",
+     "suggestions.manage", DATA_NONE},
+    {"POST", "/api/v1/suggestions/{id}/answer", handle_suggestion_answer, ROUTE_SESSION,
+     "Answer a suggestion, optionally closing it (MOB-2)", "suggestions.manage", DATA_NONE},
+    {"GET", "/api/v1/audit", handle_audit_search, ROUTE_SESSION, "Search the audit log (AUTH-7)", "audit.view",
+     DATA_AUDIT},
+    {"GET", "/api/v1/audit/verify", handle_audit_verify, ROUTE_SESSION, "Check the audit log's hash chain (AUTH-7)",
+     "audit.view", DATA_NONE},
+    {"GET", "/api/v1/about/qr.svg", handle_about_qr, ROUTE_SESSION, "A QR code (SVG) of a link (MOB-2)", NULL,
+     DATA_NONE},
 };
 const int nroutes = (int)ARRAY_LEN(routes);

@@ -5,7 +5,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, DEMO_PASSWORD } from './lib/server.js';
-import { sqlRows, sqlValue, lit, captcha } from './lib/sql.js';
+import { sqlRows, sqlValue, quote, captcha } from './lib/sql.js';
 
 const h = useServer({ before, after, afterEach });
 const LOGIN = '/api/v1/auth/login';
@@ -26,7 +26,7 @@ test('AUTH-2 GET /auth/captcha: a PNG data URL and an id; the answer (4–5 unam
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.equal(res.json.expires_in, 300);
   const [[answer, used, ttl]] = sqlRows(h.srv,
-    `SELECT answer, used, expires_at FROM captchas WHERE id = ${lit(res.json.captcha_id)}`);
+    `SELECT answer, used, expires_at FROM captchas WHERE id = ${quote(res.json.captcha_id)}`);
   assert.match(answer, /^[A-HJKMNP-Z2-9]{4,5}$/);
   assert.equal(Number(used), 0);
   assert.ok(Math.abs(Number(ttl) - Date.now() - 300000) < 60000, 'expires in about 5 minutes');
@@ -86,7 +86,7 @@ test('AUTH-2 right captcha but wrong password: counts as a failure; a captcha is
   const r = await login({ username: 'cm00005', password: 'wrong-pass-1', captcha_id: c.captcha_id, captcha_answer: c.answer });
   assertError(r, 401, 'auth.invalid_credentials');
   assert.equal(r.json.error.captcha_required, true);
-  assert.equal(sqlValue(h.srv, `SELECT used FROM captchas WHERE id = ${lit(c.captcha_id)}`), '1');
+  assert.equal(sqlValue(h.srv, `SELECT used FROM captchas WHERE id = ${quote(c.captcha_id)}`), '1');
   const reuse = await login({ username: 'cm00005', password: DEMO_PASSWORD, captcha_id: c.captcha_id,
     captcha_answer: c.answer });
   assertError(reuse, 401, 'auth.captcha_wrong');
@@ -95,7 +95,7 @@ test('AUTH-2 right captcha but wrong password: counts as a failure; a captcha is
 test('AUTH-2 an expired captcha is refused', async () => {
   for (let i = 0; i < 3; i++) await fail('cm00006');
   const c = await captcha(h.srv);
-  sqlRows(h.srv, `UPDATE captchas SET expires_at = ${Date.now() - 1000} WHERE id = ${lit(c.captcha_id)}`);
+  sqlRows(h.srv, `UPDATE captchas SET expires_at = ${Date.now() - 1000} WHERE id = ${quote(c.captcha_id)}`);
   const r = await login({ username: 'cm00006', password: DEMO_PASSWORD, captcha_id: c.captcha_id, captcha_answer: c.answer });
   assertError(r, 401, 'auth.captcha_wrong');
   const unknownId = await login({ username: 'cm00006', password: DEMO_PASSWORD, captcha_id: 'no-such-captcha',

@@ -2,7 +2,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, DEMO_PASSWORD } from './lib/server.js';
-import { sqlRows, sqlValue, lit } from './lib/sql.js';
+import { sqlRows, sqlValue, quote } from './lib/sql.js';
 
 const h = useServer({ before, after, afterEach });
 const KEY_A = 'device-key-A-0123456789abcdefghijklmnopqrstu';
@@ -18,7 +18,7 @@ async function signIn(username, deviceKey, password = DEMO_PASSWORD) {
 const post = (s, p, body) => h.srv.request('POST', p, { cookie: s.cookie, csrf: s.csrf, body });
 const del = (s, p) => h.srv.request('DELETE', p, { cookie: s.cookie, csrf: s.csrf });
 const me = (s) => h.srv.request('GET', '/api/v1/auth/me', { cookie: s.cookie });
-const userId = (name) => Number(sqlValue(h.srv, `SELECT id FROM users WHERE username = ${lit(name)}`));
+const userId = (name) => Number(sqlValue(h.srv, `SELECT id FROM users WHERE username = ${quote(name)}`));
 const stepUp = (s, password = DEMO_PASSWORD) => post(s, '/api/v1/auth/step-up', { password });
 
 function assertError(res, status, code) {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { useServer, SESSION_COOKIE, BIN, DEMO_PASSWORD } from './lib/server.js';
 import { SoftAuthenticator, FLAG_UP, FLAG_UV, b64u } from './lib/webauthn.js';
-import { sqlRows, sqlValue, lit } from './lib/sql.js';
+import { sqlRows, sqlValue, quote } from './lib/sql.js';
 
 const h = useServer({ before, after, afterEach });
 const W = '/api/v1/auth/webauthn';
@@ -275,7 +275,7 @@ test('AUTH-6 AUTH-2 failed assertions count toward the captcha like wrong passwo
 test('AUTH-6 AUTH-4 a bound account still signs in with its registered phone, without a device key', async () => {
   const s = await h.srv.login('cm00011');
   const a = await enrol(s);
-  sqlRows(h.srv, `UPDATE users SET device_binding = 1, device_key_hash = ${lit('ab'.repeat(32))} WHERE username = 'cm00011'`);
+  sqlRows(h.srv, `UPDATE users SET device_binding = 1, device_key_hash = ${quote('ab'.repeat(32))} WHERE username = 'cm00011'`);
   const pw = await h.srv.request('POST', '/api/v1/auth/login', { body: { username: 'cm00011', password: DEMO_PASSWORD } });
   assertError(pw, 403, 'auth.device_unbound');
   const res = await post('/login/finish', null, a.assertion(await loginBegin(), { origin: origin() }));

@@ -26,6 +26,10 @@ export const pcMenu = [
         permission: 'roles.manage' },
       { key: 'admin-handovers', titleKey: 'menu.adminHandovers', icon: 'Switch', path: '/admin/handovers',
         permission: 'staff.handover' },
+      { key: 'admin-suggestions', titleKey: 'menu.adminSuggestions', icon: 'ChatLineSquare', path: '/admin/suggestions',
+        permission: 'suggestions.manage' },
+      { key: 'admin-audit', titleKey: 'menu.adminAudit', icon: 'Document', path: '/admin/audit',
+        permission: 'audit.view' },
     ],
   },
   {
@@ -33,6 +37,8 @@ export const pcMenu = [
     titleKey: 'menu.system',
     icon: 'Setting',
     children: [
+      { key: 'profile', titleKey: 'menu.profile', icon: 'User', path: '/profile' },
+      { key: 'suggestions', titleKey: 'menu.suggestions', icon: 'ChatDotSquare', path: '/suggestions' },
       { key: 'password', titleKey: 'menu.password', icon: 'Lock', path: '/password' },
       { key: 'about', titleKey: 'menu.about', icon: 'InfoFilled', path: '/about' },
     ],
