@@ -98,6 +98,9 @@ h_rss=$(rss_mb "$fpid")
 echo "bench: fincrm /api/v1/auth/me"
 read -r m_rps m_p50 m_p99 < <(measure me -H "Cookie: $cookie" "http://127.0.0.1:$fport/api/v1/auth/me")
 m_rss=$(rss_mb "$fpid")
+echo "bench: fincrm /api/v1/customers (a custodian's scoped, masked first page)"
+read -r c_rps c_p50 c_p99 < <(measure customers -H "Cookie: $cookie" "http://127.0.0.1:$fport/api/v1/customers?size=20")
+cratio=$(echo "scale=1; 100 * $c_rps / $n_rps" | bc)
 ratio=$(echo "scale=1; 100 * $m_rps / $n_rps" | bc)
 hratio=$(echo "scale=1; 100 * $h_rps / $n_rps" | bc)
 
@@ -109,13 +112,14 @@ Measured by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), on this proje
 run; load generator, server and nginx share the same cores. SQLite database with
 $customers demo customers.
 
-## Foundation (issue 2)
+## Sessions, access control and the first scoped list (issues 2–3)
 
 | what | requests/s | p50 | p99 | server RSS | vs nginx |
 | --- | ---: | ---: | ---: | ---: | ---: |
 | nginx, 1 KB static file (the ceiling) | $n_rps | $n_p50 | $n_p99 | | 100 % |
 | fincrm \`GET /healthz\` | $h_rps | $h_p50 | $h_p99 | $h_rss MB | $hratio % |
 | fincrm \`GET /api/v1/auth/me\` with a session cookie | $m_rps | $m_p50 | $m_p99 | $m_rss MB | **$ratio %** |
+| fincrm \`GET /api/v1/customers?size=20\` as a custodian (scope \`self\`, masked, with total) | $c_rps | $c_p50 | $c_p99 | | $cratio % |
 
 Target: the authenticated endpoint at ≥ 50 % of nginx's requests/s.
 
@@ -128,8 +132,10 @@ saw ~124k/s for nginx on an idle box of this kind), so compare the ratios of one
 | \`fincrm demo --customers $customers\` on SQLite (org tree, ~1,000 staff, customers, indexes) | ${demo_s} s |
 
 Each authenticated request reads the session (primary-key lookup on the SHA-256 of
-the cookie token) and the user's profile (users ⋈ org_units ⋈ positions), and writes
-the session's last-seen time at most once a minute. Raw wrk output: bench/out/.
+the cookie token), the caller's access (role, data scope, unit path: users ⋈ positions ⋈
+roles ⋈ org_units; and the role's permissions), and writes the session's last-seen
+time at most once a minute. \`/auth/me\` adds the profile and the role's field rules.
+The customer list adds the role's field rules, a scoped \`COUNT(*)\` and the page. Raw wrk output: bench/out/.
 MD
 echo "bench: written docs/PERFORMANCE.md"
 cat docs/PERFORMANCE.md

@@ -264,8 +264,6 @@ err auth_session_load(req *r)
     }
     if (now - s->last_seen_at > TOUCH_INTERVAL_MS && auth_sql_session_touch(r->db, s->token_hash, now) != DB_OK)
         return E_INTERNAL;
-    if (access_load(r->db, r->a, s->user_id, &s->access) != DB_OK)
-        return E_INTERNAL;
     r->session = s;
     return E_OK;
 }

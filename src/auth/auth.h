@@ -33,17 +33,6 @@ struct auth_config {
 };
 extern struct auth_config auth_cfg;
 
-struct session {
-    int64_t user_id;
-    const char *username; /* in the request arena */
-    char token_hash[65];
-    char csrf[TOKEN_CHARS];
-    int64_t created_at, last_seen_at;
-    bool must_change_password; /* AUTH-1: a one-time password from an admin reset */
-    int64_t stepped_up_at;     /* AUTH-5: when the password was last confirmed in this session */
-    struct access access;      /* role, data scope and permissions (ORG-3, ORG-4) */
-};
-
 /* A user as the UI and the API show it. Strings live in the request arena. */
 struct user_profile {
     int64_t id;
@@ -52,6 +41,18 @@ struct user_profile {
     const char *unit_code, *unit_name, *unit_level;
     const char *position_code, *position_name;
     bool must_change_password;
+};
+
+struct session {
+    int64_t user_id;
+    const char *username; /* in the request arena */
+    char token_hash[65];
+    char csrf[TOKEN_CHARS];
+    int64_t created_at, last_seen_at;
+    bool must_change_password;   /* AUTH-1: a one-time password from an admin reset */
+    int64_t stepped_up_at;       /* AUTH-5: when the password was last confirmed in this session */
+    struct access access;        /* role, data scope and permissions (ORG-3, ORG-4) */
+    struct user_profile profile; /* read with the session: /auth/me needs no second query */
 };
 
 /* AUTH-1 password rule: at least 8 characters, letters and digits, any printable

@@ -145,11 +145,7 @@ int handle_change_password(req *r)
 
 int handle_me(req *r)
 {
-    struct user_profile u;
-    err e = auth_profile(r, r->session->user_id, &u);
-    if (e != E_OK)
-        return req_fail(r, e, NULL);
-    if (write_user_and_csrf(r, &u, r->session->csrf) != E_OK)
+    if (write_user_and_csrf(r, &r->session->profile, r->session->csrf) != E_OK)
         return req_fail(r, E_INTERNAL, NULL);
     return 200;
 }

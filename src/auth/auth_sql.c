@@ -68,8 +68,7 @@ int auth_sql_password_get(db *d, int64_t user_id, char hash[128])
 /* New hash, no forced change any more, and every other session of the user ends. */
 int auth_sql_password_set(db *d, int64_t user_id, const char *hash, const char *keep_session)
 {
-    int rc = db_run(d,
-                    "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
+    int rc = db_run(d, "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
                     "sii", hash, now_ms(), user_id);
     if (rc == DB_OK)
         rc = db_run(d, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", "is", user_id, keep_session);
@@ -89,8 +88,9 @@ int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session
 {
     db_stmt *st = db_query(d,
                            "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status, u.username,"
-                           " u.must_change_password, s.stepped_up_at"
-                           " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+                           " u.must_change_password, s.stepped_up_at, u.display_name, o.code, o.name, o.level,"
+                           " p.code, p.name, " ACCESS_COLS
+                           " FROM sessions s JOIN users u ON u.id = s.user_id" ACCESS_JOINS " WHERE s.token_hash = ?",
                            "s", token_hash);
     if (!st)
         return DB_ERROR;
@@ -104,6 +104,21 @@ int auth_sql_session_get(db *d, arena *a, const char *token_hash, struct session
         s->username = arena_strdup(a, db_col_text(st, 5));
         s->must_change_password = db_col_int64(st, 6) != 0;
         s->stepped_up_at = db_col_int64(st, 7);
+        s->profile = (struct user_profile){
+            .id = s->user_id,
+            .username = s->username,
+            .display_name = arena_strdup(a, db_col_text(st, 8)),
+            .unit_code = arena_strdup(a, db_col_text(st, 9)),
+            .unit_name = arena_strdup(a, db_col_text(st, 10)),
+            .unit_level = arena_strdup(a, db_col_text(st, 11)),
+            .position_code = arena_strdup(a, db_col_text(st, 12)),
+            .position_name = arena_strdup(a, db_col_text(st, 13)),
+            .must_change_password = s->must_change_password,
+        };
+        /* the caller's access comes in the same row (ORG-3, ORG-4) */
+        if (!access_from_row(st, 14, a, &s->access))
+            rc = DB_ERROR;
+        s->profile.unit_id = s->access.unit_id;
     }
     db_reset(st);
     return rc;

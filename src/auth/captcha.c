@@ -73,8 +73,8 @@ int captcha_make(char answer[CAPTCHA_MAX_LEN + 1], void **png, int *png_len)
     gdImageFilledRectangle(im, 0, 0, CAPTCHA_WIDTH - 1, CAPTCHA_HEIGHT - 1, rnd_color(228, 250));
     for (int i = 0; i < 4; i++) { /* noise under the characters */
         gdImageSetThickness(im, rnd(1, 2));
-        gdImageLine(im, rnd(0, CAPTCHA_WIDTH / 3), rnd(0, CAPTCHA_HEIGHT - 1), rnd(CAPTCHA_WIDTH * 2 / 3, CAPTCHA_WIDTH - 1),
-                    rnd(0, CAPTCHA_HEIGHT - 1), rnd_color(120, 200));
+        gdImageLine(im, rnd(0, CAPTCHA_WIDTH / 3), rnd(0, CAPTCHA_HEIGHT - 1),
+                    rnd(CAPTCHA_WIDTH * 2 / 3, CAPTCHA_WIDTH - 1), rnd(0, CAPTCHA_HEIGHT - 1), rnd_color(120, 200));
     }
     gdImageSetThickness(im, 1);
 

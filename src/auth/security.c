@@ -56,7 +56,7 @@ err security_step_up(req *r, const char *password)
     int64_t now = now_ms();
     if (u.locked_until > now)
         return audit_user_action(r, "step_up_failed", u.id, "{\"reason\":\"locked\"}") == DB_OK ? E_ACCOUNT_LOCKED
-                                                                                               : E_INTERNAL;
+                                                                                                : E_INTERNAL;
     if (!auth_verify_password(u.hash, password)) {
         /* Counts toward the lockout like a failed login (AUTH-2). */
         bool captcha_next = false;

@@ -54,9 +54,9 @@ int sec_sql_failure_hit(db *d, const char *subject, int64_t now, int64_t ttl_ms,
 
 int sec_sql_failures(db *d, const char *subject, int64_t now, int64_t ttl_ms, int64_t *hits)
 {
-    db_stmt *st = db_query(d,
-                           "SELECT hits FROM login_throttle WHERE kind = 'fail' AND subject = ? AND window_start > ?",
-                           "si", subject, now - ttl_ms);
+    db_stmt *st =
+        db_query(d, "SELECT hits FROM login_throttle WHERE kind = 'fail' AND subject = ? AND window_start > ?", "si",
+                 subject, now - ttl_ms);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
@@ -86,9 +86,8 @@ int sec_sql_captcha_insert(db *d, const char *id, const char *answer, int64_t ex
 
 int sec_sql_captcha_take(db *d, const char *id, int64_t now, char answer[16])
 {
-    db_stmt *st = db_query(d,
-                           "UPDATE captchas SET used = 1 WHERE id = ? AND used = 0 AND expires_at > ? RETURNING answer",
-                           "si", id, now);
+    db_stmt *st = db_query(
+        d, "UPDATE captchas SET used = 1 WHERE id = ? AND used = 0 AND expires_at > ? RETURNING answer", "si", id, now);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
@@ -111,9 +110,9 @@ int sec_sql_step_up_stamp(db *d, const char *token_hash, int64_t now)
 /* DB_ROW: bound; DB_DONE: a device was bound meanwhile. */
 int sec_sql_device_bind(db *d, int64_t user_id, const char *key_hash)
 {
-    db_stmt *st = db_query(d,
-                           "UPDATE users SET device_key_hash = ? WHERE id = ? AND device_key_hash IS NULL RETURNING id",
-                           "si", key_hash, user_id);
+    db_stmt *st =
+        db_query(d, "UPDATE users SET device_key_hash = ? WHERE id = ? AND device_key_hash IS NULL RETURNING id", "si",
+                 key_hash, user_id);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);

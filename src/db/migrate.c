@@ -27,6 +27,8 @@ EMBED(m0009_sqlite, "migrations/0009_suggestions.sql");
 EMBED(m0009_pg, "migrations/0009_suggestions.pg.sql");
 EMBED(m0010_sqlite, "migrations/0010_handover.sql");
 EMBED(m0010_pg, "migrations/0010_handover.pg.sql");
+EMBED(m0011_sqlite, "migrations/0011_role_perm_list.sql");
+EMBED(m0011_pg, "migrations/0011_role_perm_list.pg.sql");
 
 static const struct migration {
     int version;
@@ -42,6 +44,7 @@ static const struct migration {
     {8, m0008_sqlite, m0008_pg},
     {9, m0009_sqlite, m0009_pg},
     {10, m0010_sqlite, m0010_pg},
+    {11, m0011_sqlite, m0011_pg},
 };
 
 int db_schema_version(db *d)

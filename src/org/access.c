@@ -64,45 +64,39 @@ bool access_has(const struct access *a, const char *perm)
     return false;
 }
 
-int access_load(db *d, arena *a, int64_t user_id, struct access *out)
+bool access_from_row(db_stmt *st, int col, arena *a, struct access *out)
 {
     memset(out, 0, sizeof *out);
-    db_stmt *st = db_query(d,
-                           "SELECT u.unit_id, o.path, p.role_id, r.data_scope FROM users u"
-                           " JOIN org_units o ON o.id = u.unit_id JOIN positions p ON p.id = u.position_id"
-                           " JOIN roles r ON r.id = p.role_id WHERE u.id = ?",
-                           "i", user_id);
-    if (!st)
-        return DB_ERROR;
-    if (db_step(st) != DB_ROW) {
-        db_reset(st);
-        return DB_ERROR;
+    out->user_id = db_col_int64(st, col);
+    out->unit_id = db_col_int64(st, col + 1);
+    out->unit_path = arena_strdup(a, db_col_text(st, col + 2));
+    out->role_id = db_col_int64(st, col + 3);
+    if (!data_scope_parse(db_col_text(st, col + 4), &out->scope))
+        return false;
+    /* "a.b,c.d": split in place in the arena copy */
+    char *list = arena_strdup(a, db_col_text(st, col + 5));
+    int n = *list ? 1 : 0;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    out->perms = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *out->perms);
+    for (char *p = list, *end; n && p; p = end ? end + 1 : NULL) {
+        end = strchr(p, ',');
+        if (end)
+            *end = '\0';
+        out->perms[out->nperms++] = p;
     }
-    out->user_id = user_id;
-    out->unit_id = db_col_int64(st, 0);
-    out->unit_path = arena_strdup(a, db_col_text(st, 1));
-    out->role_id = db_col_int64(st, 2);
-    bool known = data_scope_parse(db_col_text(st, 3), &out->scope);
-    db_reset(st);
-    if (!known)
-        return DB_ERROR;
+    return true;
+}
 
-    st = db_query(d, "SELECT perm FROM role_permissions WHERE role_id = ? ORDER BY perm", "i", out->role_id);
+int access_load(db *d, arena *a, int64_t user_id, struct access *out)
+{
+    db_stmt *st = db_query(d, "SELECT " ACCESS_COLS " FROM users u" ACCESS_JOINS " WHERE u.id = ?", "i", user_id);
     if (!st)
         return DB_ERROR;
-    int cap = 16, rc;
-    out->perms = arena_alloc(a, (size_t)cap * sizeof *out->perms);
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (out->nperms == cap) {
-            const char **grown = arena_alloc(a, (size_t)cap * 2 * sizeof *grown);
-            memcpy(grown, out->perms, (size_t)cap * sizeof *grown);
-            out->perms = grown;
-            cap *= 2;
-        }
-        out->perms[out->nperms++] = arena_strdup(a, db_col_text(st, 0));
-    }
+    int rc = db_step(st);
+    bool ok = rc == DB_ROW && access_from_row(st, 0, a, out);
     db_reset(st);
-    return rc == DB_DONE ? DB_OK : DB_ERROR;
+    return ok ? DB_OK : DB_ERROR;
 }
 
 void scope_where(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col)

@@ -51,6 +51,12 @@ struct access {
 bool access_has(const struct access *a, const char *perm);
 /* Loads role, scope, unit path and permissions of a user. DB_OK or DB_ERROR. */
 int access_load(db *d, arena *a, int64_t user_id, struct access *out);
+/* The columns every access query selects, from users u, org_units o, positions p,
+ * roles r, in this order; access_from_row() reads them starting at column `col`. */
+#define ACCESS_COLS "u.id, u.unit_id, o.path, p.role_id, r.data_scope, r.perm_list"
+#define ACCESS_JOINS                                                                                                   \
+    " JOIN org_units o ON o.id = u.unit_id JOIN positions p ON p.id = u.position_id JOIN roles r ON r.id = p.role_id"
+bool access_from_row(db_stmt *st, int col, arena *a, struct access *out);
 
 /* Appends " AND (…)" restricting rows to the caller's scope. unit_col names the
  * row's unit (BIGINT), owner_col the user responsible for it (BIGINT, may be NULL

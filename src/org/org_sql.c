@@ -5,6 +5,7 @@
 #include "org.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- units ------------------------------------------------------------------ */
@@ -170,11 +171,32 @@ int org_sql_role_update(db *d, int64_t id, const struct role_input *in)
                   in->description ? in->description : "", data_scope_name(in->scope), id);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int org_sql_role_set_perms(db *d, int64_t id, const char **perms, int n)
 {
+    qsort(perms, (size_t)n, sizeof *perms, cmp_str);
     int rc = db_run(d, "DELETE FROM role_permissions WHERE role_id = ?", "i", id);
-    for (int i = 0; rc == DB_OK && i < n; i++)
+    size_t len = 1;
+    for (int i = 0; rc == DB_OK && i < n; i++) {
         rc = db_run(d, "INSERT INTO role_permissions (role_id, perm) VALUES (?, ?)", "is", id, perms[i]);
+        len += strlen(perms[i]) + 1;
+    }
+    if (rc != DB_OK)
+        return rc;
+    /* the one-row copy sessions read (migration 0011) */
+    char *list = xmalloc(len);
+    list[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strcat(list, ",");
+        strcat(list, perms[i]);
+    }
+    rc = db_run(d, "UPDATE roles SET perm_list = ? WHERE id = ?", "si", list, id);
+    free(list);
     return rc;
 }
 

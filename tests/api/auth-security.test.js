@@ -171,6 +171,8 @@ test('AUTH-4 device admin routes: step-up, permission, scope, unknown user and b
 
   // A county manager allowed to manage users sees only its own county (ORG-4).
   sqlRows(h.srv, "INSERT INTO role_permissions (role_id, perm) SELECT id, 'users.manage' FROM roles WHERE code = 'county_manager'");
+  // the one-row copy sessions read (migration 0011) moves with it, as the role editor does
+  sqlRows(h.srv, "UPDATE roles SET perm_list = perm_list || ',users.manage' WHERE code = 'county_manager'");
   const county = await signIn('county01');
   assert.equal((await stepUp(county)).status, 200);
   const inside = await post(county, `/api/v1/users/${userId('cm00004')}/device`, { binding: true });
