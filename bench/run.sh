@@ -136,4 +136,8 @@ SHA-256 of the cookie token), the user's profile and access (role, data scope, u
 and the role's permission list: sessions ⋈ users ⋈ positions ⋈ roles ⋈ org_units), and
 writes the session's last-seen time at most once a minute. \`/auth/me\` adds the role's
 field rules. The customer list adds the field rules, a scoped \`COUNT(*)\` and the page;
-issue 4 owns its figures (≥ 25 % of nginx, p99 < 10 ms) and its tuning.
+issue 4 owns its figures (≥ 25 % of nginx, p99 < 10 ms) and its tuning. Raw wrk output:
+bench/out/.
+MD
+echo "bench: written docs/PERFORMANCE.md"
+cat docs/PERFORMANCE.md
