@@ -40,10 +40,16 @@ static bool masked(const struct field_rule *rule, bool list, bool custodian)
     return rule->masking == MASK_ALL || (list && rule->masking == MASK_LIST);
 }
 
+/* AUTH-8: the primary custodian sees the customer's values unmasked. */
+static bool is_custodian(db_stmt *st, int64_t user_id)
+{
+    return !db_col_null(st, CC_MANAGER_ID) && db_col_int64(st, CC_MANAGER_ID) == user_id;
+}
+
 static void write_customer(req *r, db_stmt *st, const struct field_rule *rules, bool list)
 {
     jw *w = &r->out;
-    bool custodian = !db_col_null(st, CC_MANAGER_ID) && db_col_int64(st, CC_MANAGER_ID) == r->session->user_id;
+    bool custodian = is_custodian(st, r->session->user_id);
     const char *masked_fields[MAX_FIELDS];
     int nmasked = 0;
     jw_obj(w);
@@ -170,7 +176,7 @@ int handle_customer_reveal(req *r)
     int rc = find_one(r, acc, id, &st);
     if (rc != DB_ROW)
         return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
-    bool custodian = !db_col_null(st, CC_MANAGER_ID) && db_col_int64(st, CC_MANAGER_ID) == acc->user_id;
+    bool custodian = is_custodian(st, acc->user_id);
     bool is_masked = rule.access != FIELD_HIDDEN && !custodian && rule.masking != MASK_NONE;
     int col = field_col(field);
     const char *value = db_col_null(st, col) ? NULL : arena_strdup(r->a, db_col_text(st, col));

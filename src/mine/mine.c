@@ -124,6 +124,18 @@ static const char *jw_arena(arena *a, jw *w)
 
 err mine_summary(req *r, struct mine_summary *out)
 {
+    const struct user_profile *u = &r->session->profile; /* read with the session */
+    *out = (struct mine_summary){
+        .id = u->id,
+        .username = u->username,
+        .display_name = u->display_name,
+        .unit_id = u->unit_id,
+        .unit_code = u->unit_code,
+        .unit_name = u->unit_name,
+        .unit_level = u->unit_level,
+        .position_code = u->position_code,
+        .position_name = u->position_name,
+    };
     int rc = mine_sql_summary(r->db, r->a, r->session->user_id, r->session->created_at, out);
     return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_UNAUTHENTICATED : E_INTERNAL;
 }
@@ -176,6 +188,7 @@ err mine_update_profile(req *r, const char *display_name, const char *phone, con
     if (mine_sql_profile_set(r->db, uid, new_name, new_phone) != DB_OK ||
         req_audit(r, "user.profile_updated", "user", uid, detail) != DB_OK || db_commit(r->db) != DB_OK)
         goto fail;
+    r->session->profile.display_name = new_name; /* the answer of this request shows the new name */
     return E_OK;
 fail:
     db_rollback(r->db);

@@ -89,6 +89,7 @@ bool mine_qr_svg(jw *out, const char *text);
 void mine_qr_svg_modules(jw *out, const unsigned char *modules, int width);
 
 /* ---- SQL (mine_sql.c) ---- */
+/* Phone, credit id, member since and the login figures; the rest of *out is kept. */
 int mine_sql_summary(db *d, arena *a, int64_t user_id, int64_t session_start, struct mine_summary *out);
 int mine_sql_profile_get(db *d, arena *a, int64_t user_id, const char **display_name, const char **phone);
 int mine_sql_profile_set(db *d, int64_t user_id, const char *display_name, const char *phone);

@@ -16,28 +16,15 @@ static const char *dup_or_null(arena *a, db_stmt *st, int col)
  * login, day = (at + 8 h) / 1 day in integer arithmetic on both backends. */
 int mine_sql_summary(db *d, arena *a, int64_t user_id, int64_t session_start, struct mine_summary *out)
 {
-    db_stmt *st = db_query(d,
-                           "SELECT u.id, u.username, u.display_name, u.phone, u.credit_id, u.created_at,"
-                           " o.id, o.code, o.name, o.level, p.code, p.name"
-                           " FROM users u JOIN org_units o ON o.id = u.unit_id"
-                           " JOIN positions p ON p.id = u.position_id WHERE u.id = ?",
-                           "i", user_id);
+    /* name, unit and position come with the session (mine.c); the rest is here */
+    db_stmt *st = db_query(d, "SELECT phone, credit_id, created_at FROM users WHERE id = ?", "i", user_id);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
     if (rc == DB_ROW) {
-        out->id = db_col_int64(st, 0);
-        out->username = arena_strdup(a, db_col_text(st, 1));
-        out->display_name = arena_strdup(a, db_col_text(st, 2));
-        out->phone = dup_or_null(a, st, 3);
-        out->credit_id = dup_or_null(a, st, 4);
-        out->member_since = db_col_int64(st, 5);
-        out->unit_id = db_col_int64(st, 6);
-        out->unit_code = arena_strdup(a, db_col_text(st, 7));
-        out->unit_name = arena_strdup(a, db_col_text(st, 8));
-        out->unit_level = arena_strdup(a, db_col_text(st, 9));
-        out->position_code = arena_strdup(a, db_col_text(st, 10));
-        out->position_name = arena_strdup(a, db_col_text(st, 11));
+        out->phone = dup_or_null(a, st, 0);
+        out->credit_id = dup_or_null(a, st, 1);
+        out->member_since = db_col_int64(st, 2);
     }
     db_reset(st);
     if (rc != DB_ROW)
