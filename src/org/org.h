@@ -122,7 +122,7 @@ extern const int nhandover_parts;
 
 struct handover_result {
     int64_t id;
-    int64_t counts[4]; /* per handover_parts entry */
+    int64_t counts[3]; /* per handover_parts entry: customers, tasks, approvals */
 };
 err org_handover(req *r, int64_t from, int64_t to, bool disable, const char *note, struct handover_result *out);
 int org_sql_handover_insert(db *d, int64_t from, int64_t to, int64_t by, const char *note, int64_t *id);
