@@ -12,13 +12,13 @@
 #include <stdint.h>
 
 struct audit_entry {
-    int64_t user_id;         /* 0: nobody signed in */
+    int64_t user_id; /* 0: nobody signed in */
     const char *username;
     const char *ip;
     const char *action;      /* "login", "login_failed", "logout" … */
     const char *object_type; /* "user", "customer" … */
     const char *object_id;
-    const char *detail;      /* JSON text, or NULL for "{}" */
+    const char *detail; /* JSON text, or NULL for "{}" */
 };
 
 int audit_write(db *d, const struct audit_entry *e); /* DB_OK or DB_ERROR */

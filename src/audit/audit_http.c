@@ -69,6 +69,19 @@ static void write_row(jw *w, const struct audit_row *row)
     jw_end(w);
 }
 
+static void search_query(req *r, sqlb *q, void *ctx, bool count)
+{
+    audit_search_query(q, req_scope(r), ctx, count);
+}
+
+static void search_row(req *r, db_stmt *st, void *ctx)
+{
+    (void)ctx;
+    struct audit_row row;
+    audit_row_read(st, r->a, &row);
+    write_row(&r->out, &row);
+}
+
 int handle_audit_search(req *r)
 {
     const struct access *scope = req_scope(r);
@@ -81,10 +94,6 @@ int handle_audit_search(req *r)
         .target = query_text(r, "target"),
         .ip = query_text(r, "ip"),
     };
-    int page, size;
-    req_page(r, &page, &size);
-    f.page = page;
-    f.size = size;
     const char *from = query_text(r, "from"), *to = query_text(r, "to");
     int64_t start, end;
     if (from) {
@@ -100,16 +109,7 @@ int handle_audit_search(req *r)
             return req_fail(r, E_DATE_RANGE_INVALID, "to");
     }
 
-    struct audit_row *rows;
-    int n;
-    int64_t total;
-    if (audit_search(r->db, r->a, scope, &f, &rows, &n, &total) != DB_OK)
-        return req_fail(r, E_INTERNAL, NULL);
-    req_list_begin(r);
-    for (int i = 0; i < n; i++)
-        write_row(&r->out, &rows[i]);
-    req_list_end(r, total, page, size);
-    return 200;
+    return req_paged_list(r, search_query, search_row, &f);
 }
 
 int handle_audit_verify(req *r)

@@ -93,43 +93,27 @@ static void add_filters(sqlb *q, const struct access *scope, const struct audit_
     }
 }
 
-int audit_search(db *d, arena *a, const struct access *scope, const struct audit_filter *f, struct audit_row **rows,
-                 int *n, int64_t *total)
+void audit_search_query(sqlb *q, const struct access *scope, const struct audit_filter *f, bool count)
 {
-    sqlb q;
-    sqlb_init(&q, a, "SELECT COUNT(*) FROM audit_log a WHERE 1 = 1");
-    add_filters(&q, scope, f);
-    db_stmt *st = sqlb_prepare(&q, d);
-    if (!st)
-        return DB_ERROR;
-    int rc = db_step(st);
-    *total = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-    db_reset(st);
-    if (rc != DB_ROW)
-        return DB_ERROR;
+    sqlb_init(q, q->a,
+              count ? "SELECT COUNT(*) FROM audit_log a WHERE 1 = 1"
+                    : "SELECT a.id, a.at, a.user_id, a.username, u.display_name, a.ip, a.action, a.object_type,"
+                      " a.object_id, a.detail FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1");
+    add_filters(q, scope, f);
+    if (!count)
+        sqlb_add(q, " ORDER BY a.id DESC", NULL);
+}
 
-    *rows = arena_calloc(a, (size_t)f->size * sizeof **rows);
-    *n = 0;
-    sqlb_init(&q, a,
-              "SELECT a.id, a.at, a.user_id, a.username, u.display_name, a.ip, a.action, a.object_type,"
-              " a.object_id, a.detail FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1");
-    add_filters(&q, scope, f);
-    sqlb_add(&q, " ORDER BY a.id DESC LIMIT ? OFFSET ?", "ii", f->size, (f->page - 1) * f->size);
-    if (!(st = sqlb_prepare(&q, d)))
-        return DB_ERROR;
-    while ((rc = db_step(st)) == DB_ROW && *n < f->size) {
-        struct audit_row *row = &(*rows)[(*n)++];
-        row->id = db_col_int64(st, 0);
-        row->at = db_col_int64(st, 1);
-        row->user_id = db_col_null(st, 2) ? 0 : db_col_int64(st, 2);
-        row->username = arena_strdup(a, db_col_text(st, 3));
-        row->display_name = db_col_null(st, 4) ? NULL : arena_strdup(a, db_col_text(st, 4));
-        row->ip = arena_strdup(a, db_col_text(st, 5));
-        row->action = arena_strdup(a, db_col_text(st, 6));
-        row->object_type = arena_strdup(a, db_col_text(st, 7));
-        row->object_id = arena_strdup(a, db_col_text(st, 8));
-        row->detail = arena_strdup(a, db_col_text(st, 9));
-    }
-    db_reset(st);
-    return rc == DB_ERROR ? DB_ERROR : DB_OK;
+void audit_row_read(db_stmt *st, arena *a, struct audit_row *row)
+{
+    row->id = db_col_int64(st, 0);
+    row->at = db_col_int64(st, 1);
+    row->user_id = db_col_null(st, 2) ? 0 : db_col_int64(st, 2);
+    row->username = arena_strdup(a, db_col_text(st, 3));
+    row->display_name = db_col_null(st, 4) ? NULL : arena_strdup(a, db_col_text(st, 4));
+    row->ip = arena_strdup(a, db_col_text(st, 5));
+    row->action = arena_strdup(a, db_col_text(st, 6));
+    row->object_type = arena_strdup(a, db_col_text(st, 7));
+    row->object_id = arena_strdup(a, db_col_text(st, 8));
+    row->detail = arena_strdup(a, db_col_text(st, 9));
 }

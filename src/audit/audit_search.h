@@ -23,7 +23,6 @@ struct audit_filter {
     const char *ip;     /* prefix */
     int64_t from_ms;    /* at >= from_ms; 0: open */
     int64_t to_ms;      /* at < to_ms; 0: open */
-    int64_t page, size; /* 1-based page */
 };
 
 struct audit_row {
@@ -37,9 +36,10 @@ struct audit_row {
  * the text is not a real date of the years 1970–9999. */
 bool audit_day_bounds(const char *ymd, int64_t *start_ms, int64_t *end_ms);
 
-/* One page of matching entries (arena) and the number of all matches. */
-int audit_search(db *d, arena *a, const struct access *scope, const struct audit_filter *f, struct audit_row **rows,
-                 int *n, int64_t *total);
+/* The matching entries, newest first (count: their number), for req_paged_list();
+ * audit_row_read() reads one row of it into the arena. */
+void audit_search_query(sqlb *q, const struct access *scope, const struct audit_filter *f, bool count);
+void audit_row_read(db_stmt *st, arena *a, struct audit_row *row);
 
 /* HTTP (audit_http.c) */
 int handle_audit_search(req *r);
