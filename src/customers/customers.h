@@ -33,10 +33,26 @@ enum customer_col {
     CC_MANAGER_NAME,
     CC_CREATED_AT,
     CC_UPDATED_AT,
+    CC_LEVEL,
+    CC_WATCH_LIST,
+    CC_MISSING_INFO,
+    CC_CUSTODIAN, /* 1 when the caller is the primary or an assistant custodian (CUS-5) */
 };
 
-/* The scoped query: every customer read goes through scope_where() here. */
-void customers_sql_query(sqlb *q, const struct access *acc, const char *text, int64_t id, bool count);
+/* What a customer list is filtered by (CUS-8); the list, the export (CUS-13) and
+ * batch actions read it from the same query parameters. */
+struct customer_filter {
+    const char *q; /* quick search text */
+};
+/* Reads the filter from the request's query string; false after req_fail(). */
+bool customer_filter_from_query(req *r, struct customer_filter *f);
+
+/* The condition that lets users linked to a customer (assistant custodians, the
+ * collector and the referrer) see it outside their data scope (CUS-3, CUS-5). */
+#define CUSTOMER_LINKED "c.id IN (SELECT customer_id FROM customer_staff WHERE user_id = ?)"
+
+/* The scoped query: every customer read goes through scope_where_also() here. */
+void customers_sql_query(sqlb *q, const struct access *acc, const struct customer_filter *f, int64_t id, bool count);
 
 /* Staff leave (ORG-7): the customers part of a handover. */
 int customers_handover_count(db *d, int64_t user_id, int64_t *n);

@@ -40,16 +40,16 @@ static bool masked(const struct field_rule *rule, bool list, bool custodian)
     return rule->masking == MASK_ALL || (list && rule->masking == MASK_LIST);
 }
 
-/* AUTH-8: the primary custodian sees the customer's values unmasked. */
-static bool is_custodian(db_stmt *st, int64_t user_id)
+/* AUTH-8, CUS-5: primary and assistant custodians see the customer's values unmasked. */
+static bool is_custodian(db_stmt *st)
 {
-    return !db_col_null(st, CC_MANAGER_ID) && db_col_int64(st, CC_MANAGER_ID) == user_id;
+    return db_col_int64(st, CC_CUSTODIAN) != 0;
 }
 
 static void write_customer(req *r, db_stmt *st, const struct field_rule *rules, bool list)
 {
     jw *w = &r->out;
-    bool custodian = is_custodian(st, r->session->user_id);
+    bool custodian = is_custodian(st);
     const char *masked_fields[MAX_FIELDS];
     int nmasked = 0;
     jw_obj(w);
@@ -79,6 +79,9 @@ static void write_customer(req *r, db_stmt *st, const struct field_rule *rules, 
         jw_end(w);
     }
     jw_kbool(w, "custodian", custodian);
+    jw_kstr(w, "level", db_col_null(st, CC_LEVEL) ? NULL : db_col_text(st, CC_LEVEL));
+    jw_kstr(w, "watch_list", db_col_null(st, CC_WATCH_LIST) ? NULL : db_col_text(st, CC_WATCH_LIST));
+    jw_kbool(w, "missing_info", db_col_int64(st, CC_MISSING_INFO) != 0);
     jw_karr(w, "masked");
     for (int i = 0; i < nmasked; i++)
         jw_str(w, masked_fields[i]);
@@ -99,14 +102,20 @@ static int load_rules(req *r, const struct access *acc, struct field_rule *rules
     return DB_OK;
 }
 
+bool customer_filter_from_query(req *r, struct customer_filter *f)
+{
+    *f = (struct customer_filter){.q = req_query(r, "q")};
+    return true;
+}
+
 struct list_ctx {
-    const char *text;
+    struct customer_filter filter;
     struct field_rule rules[MAX_FIELDS];
 };
 
 static void list_query(req *r, sqlb *q, void *ctx, bool count)
 {
-    customers_sql_query(q, req_scope(r), ((struct list_ctx *)ctx)->text, 0, count);
+    customers_sql_query(q, req_scope(r), &((struct list_ctx *)ctx)->filter, 0, count);
 }
 
 static void list_row(req *r, db_stmt *st, void *ctx)
@@ -117,7 +126,9 @@ static void list_row(req *r, db_stmt *st, void *ctx)
 int handle_customers_list(req *r)
 {
     const struct access *acc = req_scope(r);
-    struct list_ctx ctx = {.text = req_query(r, "q")};
+    struct list_ctx ctx;
+    if (!customer_filter_from_query(r, &ctx.filter))
+        return req_status(r);
     if (!acc || load_rules(r, acc, ctx.rules) != DB_OK)
         return req_fail(r, E_INTERNAL, NULL);
     return req_paged_list(r, list_query, list_row, &ctx);
@@ -176,7 +187,7 @@ int handle_customer_reveal(req *r)
     int rc = find_one(r, acc, id, &st);
     if (rc != DB_ROW)
         return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
-    bool custodian = is_custodian(st, acc->user_id);
+    bool custodian = is_custodian(st);
     bool is_masked = rule.access != FIELD_HIDDEN && !custodian && rule.masking != MASK_NONE;
     int col = field_col(field);
     const char *value = db_col_null(st, col) ? NULL : arena_strdup(r->a, db_col_text(st, col));

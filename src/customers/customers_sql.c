@@ -4,17 +4,23 @@
 #include "core/util.h"
 #include "customers.h"
 
-void customers_sql_query(sqlb *q, const struct access *acc, const char *text, int64_t id, bool count)
+void customers_sql_query(sqlb *q, const struct access *acc, const struct customer_filter *f, int64_t id, bool count)
 {
-    sqlb_init(q, q->a,
-              count ? "SELECT COUNT(*) FROM customers c WHERE 1 = 1"
-                    : "SELECT c.id, c.customer_no, c.name, c.kind, c.status, c.gender, c.birth_date, c.id_type,"
-                      " c.id_number, c.mobile, c.address, o.id, o.name, m.id, m.display_name, c.created_at,"
-                      " c.updated_at FROM customers c JOIN org_units o ON o.id = c.unit_id"
-                      " LEFT JOIN users m ON m.id = c.manager_id WHERE 1 = 1");
-    scope_where(q, acc, "c.unit_id", "c.manager_id");
+    sqlb_init(
+        q, q->a,
+        count
+            ? "SELECT COUNT(*) FROM customers c WHERE 1 = 1"
+            : "SELECT c.id, c.customer_no, c.name, c.kind, c.status, c.gender, c.birth_date, c.id_type, c.id_number, "
+              "c.mobile, c.address, o.id, o.name, m.id, m.display_name, c.created_at, c.updated_at, c.level, "
+              "c.watch_list, c.missing_info, CASE WHEN c.manager_id = ? OR EXISTS (SELECT 1 FROM customer_staff s "
+              "WHERE s.customer_id = c.id AND s.user_id = ? AND s.role = 'assistant') THEN 1 ELSE 0 END FROM customers "
+              "c JOIN org_units o ON o.id = c.unit_id LEFT JOIN users m ON m.id = c.manager_id WHERE 1 = 1");
+    if (!count) /* the two ? of the custodian column */
+        sqlb_add(q, "", "ii", acc->user_id, acc->user_id);
+    scope_where_also(q, acc, "c.unit_id", "c.manager_id", CUSTOMER_LINKED);
     if (id)
         sqlb_add(q, " AND c.id = ?", "i", id);
+    const char *text = f ? f->q : NULL;
     if (text && *text) {
         const char *prefix = arena_printf(q->a, "%s%%", text);
         sqlb_add(q, " AND (c.customer_no = ? OR c.id_number = ? OR c.mobile LIKE ? OR c.name LIKE ?)", "ssss", text,

@@ -29,6 +29,8 @@ EMBED(m0010_sqlite, "migrations/0010_handover.sql");
 EMBED(m0010_pg, "migrations/0010_handover.pg.sql");
 EMBED(m0011_sqlite, "migrations/0011_role_perm_list.sql");
 EMBED(m0011_pg, "migrations/0011_role_perm_list.pg.sql");
+EMBED(m0012_sqlite, "migrations/0012_customer_master.sql");
+EMBED(m0012_pg, "migrations/0012_customer_master.pg.sql");
 
 static const struct migration {
     int version;
@@ -45,6 +47,7 @@ static const struct migration {
     {9, m0009_sqlite, m0009_pg},
     {10, m0010_sqlite, m0010_pg},
     {11, m0011_sqlite, m0011_pg},
+    {12, m0012_sqlite, m0012_pg},
 };
 
 int db_schema_version(db *d)

@@ -99,38 +99,55 @@ int access_load(db *d, arena *a, int64_t user_id, struct access *out)
     return ok ? DB_OK : DB_ERROR;
 }
 
-void scope_where(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col)
+/* The scope condition itself, without the leading " AND "; false for SCOPE_ALL. */
+static bool scope_cond(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col)
 {
     enum data_scope s = a->scope;
     if ((s == SCOPE_SELF || s == SCOPE_SELF_AND_REPORTS) && !owner_col)
         s = SCOPE_UNIT;
     switch (s) {
-    case SCOPE_ALL: return;
+    case SCOPE_ALL: return false;
     case SCOPE_SUBTREE:
-        sqlb_add(q, " AND ", NULL);
         sqlb_add(q, unit_col, NULL);
         sqlb_add(q, " IN (SELECT id FROM org_units WHERE path LIKE ?)", "s", arena_printf(q->a, "%s%%", a->unit_path));
-        return;
+        return true;
     case SCOPE_UNIT:
-        sqlb_add(q, " AND ", NULL);
         sqlb_add(q, unit_col, NULL);
         sqlb_add(q, " = ?", "i", a->unit_id);
-        return;
+        return true;
     case SCOPE_SELF:
-        sqlb_add(q, " AND ", NULL);
         sqlb_add(q, owner_col, NULL);
         sqlb_add(q, " = ?", "i", a->user_id);
-        return;
+        return true;
     case SCOPE_SELF_AND_REPORTS:
         /* UNION (not UNION ALL) ends the recursion even if reports_to had a cycle */
-        sqlb_add(q, " AND ", NULL);
         sqlb_add(q, owner_col, NULL);
         sqlb_add(q,
                  " IN (WITH RECURSIVE team(id) AS (SELECT CAST(? AS BIGINT) UNION"
                  " SELECT u.id FROM users u JOIN team t ON u.reports_to = t.id) SELECT id FROM team)",
                  "i", a->user_id);
-        return;
+        return true;
     }
+    return false;
+}
+
+void scope_where(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col)
+{
+    if (a->scope == SCOPE_ALL)
+        return;
+    sqlb_add(q, " AND ", NULL);
+    scope_cond(q, a, unit_col, owner_col);
+}
+
+void scope_where_also(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col, const char *also)
+{
+    if (a->scope == SCOPE_ALL)
+        return;
+    sqlb_add(q, " AND (", NULL);
+    scope_cond(q, a, unit_col, owner_col);
+    sqlb_add(q, " OR ", NULL);
+    sqlb_add(q, also, "i", a->user_id);
+    sqlb_add(q, ")", NULL);
 }
 
 bool scope_has_unit(const struct access *a, const char *unit_path)

@@ -62,6 +62,10 @@ bool access_from_row(db_stmt *st, int col, arena *a, struct access *out);
  * row's unit (BIGINT), owner_col the user responsible for it (BIGINT, may be NULL
  * for tables without one: then self scopes fall back to the user's own unit). */
 void scope_where(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col);
+/* The same, widened by rows the caller is linked to whatever the scope: `also` is
+ * a condition with exactly one `?`, bound to the caller's user id, e.g.
+ * "c.id IN (SELECT customer_id FROM customer_staff WHERE user_id = ?)" (CUS-3, CUS-5). */
+void scope_where_also(sqlb *q, const struct access *a, const char *unit_col, const char *owner_col, const char *also);
 /* Is a unit inside the caller's scope (for single-record checks on users/units)? */
 bool scope_has_unit(const struct access *a, const char *unit_path);
 
