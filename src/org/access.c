@@ -161,17 +161,23 @@ bool scope_has_unit(const struct access *a, const char *unit_path)
 
 /* ---- field security -------------------------------------------------------- */
 
+/* The customer fields under field security, in the order lists and forms show them.
+ * column: the SQL expression over customers c that holds the value; protect: read-only
+ * to assistant custodians (CUS-5); sensitive: masked for non-custodians (AUTH-8). */
 const struct field_info customer_fields[] = {
-    {"customer_no", false, "客户号", "Customer number"},
-    {"name", false, "姓名/名称", "Name"},
-    {"kind", false, "客户类型", "Kind"},
-    {"status", false, "客户状态", "Status"},
-    {"gender", false, "性别", "Gender"},
-    {"birth_date", false, "出生日期", "Birth date"},
-    {"id_type", false, "证件类型", "ID type"},
-    {"id_number", true, "证件号码", "ID number"},
-    {"mobile", true, "手机号码", "Mobile phone"},
-    {"address", false, "地址", "Address"},
+    {"customer_no", "c.customer_no", false, true, "客户号", "Customer number"},
+    {"name", "c.name", false, true, "姓名/名称", "Name"},
+    {"kind", "c.kind", false, true, "客户类型", "Kind"},
+    {"status", "c.status", false, true, "客户状态", "Status"},
+    {"gender", "c.gender", false, false, "性别", "Gender"},
+    {"birth_date", "c.birth_date", false, false, "出生日期", "Birth date"},
+    {"id_type", "c.id_type", false, true, "证件类型", "ID type"},
+    {"id_number", "c.id_number", true, true, "证件号码", "ID number"},
+    {"mobile", "c.mobile", true, false, "手机号码", "Mobile phone"},
+    {"address", "c.address", false, false, "地址", "Address"},
+    {"occupation", "c.occupation", false, false, "职业", "Occupation"},
+    {"employer", "c.employer", false, false, "工作单位", "Employer"},
+    {"source", "c.source", false, true, "客户来源", "Source"},
 };
 const int ncustomer_fields = (int)ARRAY_LEN(customer_fields);
 

@@ -79,7 +79,9 @@ struct field_rule {
 };
 struct field_info {
     const char *field;
-    bool sensitive; /* masked per AUTH-8 */
+    const char *column; /* SQL expression over customers c */
+    bool sensitive;     /* masked per AUTH-8 */
+    bool protect;       /* read-only to assistant custodians (CUS-5) */
     const char *zh, *en;
 };
 extern const struct field_info customer_fields[];
