@@ -51,3 +51,24 @@ CREATE TABLE customer_tags (
     PRIMARY KEY (customer_id, tag_id)
 );
 CREATE INDEX customer_tags_tag ON customer_tags(tag_id, customer_id);
+
+-- CUS-1, CUS-12: the configured customer sources (import and the create form check against them)
+CREATE TABLE customer_sources (
+    code    TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    sort    INTEGER NOT NULL DEFAULT 0,
+    active  INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO customer_sources (code, name, sort) VALUES
+    ('walk_in', '网点到访', 10), ('referral', '客户转介', 20), ('marketing', '营销活动', 30),
+    ('phone', '电话营销', 40), ('online', '线上渠道', 50), ('import', '批量导入', 60), ('core', '核心系统', 70);
+
+-- CUS-16 key customers: a user's star with a colour, on the customer (not the custodian)
+CREATE TABLE customer_stars (
+    user_id      BIGINT NOT NULL REFERENCES users(id),
+    customer_id  BIGINT NOT NULL REFERENCES customers(id),
+    color        TEXT NOT NULL,
+    at           BIGINT NOT NULL,
+    PRIMARY KEY (user_id, customer_id)
+);
+CREATE INDEX customer_stars_customer ON customer_stars(customer_id);
