@@ -43,6 +43,8 @@ enum customer_col {
  * batch actions read it from the same query parameters. */
 struct customer_filter {
     const char *q; /* quick search text */
+    int64_t group_id; /* CUS-11: members of this group (the caller's own or a system group), 0: any */
+    bool starred;     /* CUS-16: the caller's key customers only */
 };
 /* Reads the filter from the request's query string; false after req_fail(). */
 bool customer_filter_from_query(req *r, struct customer_filter *f);
@@ -59,6 +61,9 @@ int customers_handover_count(db *d, int64_t user_id, int64_t *n);
 int customers_handover_move(db *d, int64_t from, int64_t to, int64_t handover_id, int64_t *n);
 
 int handle_customers_list(req *r);
+/* The scoped, masked list of customers matching f, as handle_customers_list answers it
+ * (groups and key customers list their members through it). */
+int customers_list(req *r, const struct customer_filter *f);
 int handle_customer_get(req *r);
 int handle_customer_reveal(req *r);
 

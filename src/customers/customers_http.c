@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "customers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_FIELDS 64
@@ -105,6 +106,17 @@ static int load_rules(req *r, const struct access *acc, struct field_rule *rules
 bool customer_filter_from_query(req *r, struct customer_filter *f)
 {
     *f = (struct customer_filter){.q = req_query(r, "q")};
+    const char *group = req_query(r, "group_id"), *starred = req_query(r, "starred");
+    if (group) {
+        char *end;
+        long long g = strtoll(group, &end, 10);
+        if (*end || g <= 0) {
+            req_fail(r, E_QUERY_INVALID, "group_id");
+            return false;
+        }
+        f->group_id = g;
+    }
+    f->starred = starred && (strcmp(starred, "1") == 0 || strcmp(starred, "true") == 0);
     return true;
 }
 
@@ -125,10 +137,17 @@ static void list_row(req *r, db_stmt *st, void *ctx)
 
 int handle_customers_list(req *r)
 {
+    struct customer_filter f;
+    if (!customer_filter_from_query(r, &f))
+        return req_status(r);
+    return customers_list(r, &f);
+}
+
+int customers_list(req *r, const struct customer_filter *f)
+{
     const struct access *acc = req_scope(r);
     struct list_ctx ctx;
-    if (!customer_filter_from_query(r, &ctx.filter))
-        return req_status(r);
+    ctx.filter = *f;
     if (!acc || load_rules(r, acc, ctx.rules) != DB_OK)
         return req_fail(r, E_INTERNAL, NULL);
     return req_paged_list(r, list_query, list_row, &ctx);

@@ -26,6 +26,14 @@ void customers_sql_query(sqlb *q, const struct access *acc, const struct custome
         sqlb_add(q, " AND (c.customer_no = ? OR c.id_number = ? OR c.mobile LIKE ? OR c.name LIKE ?)", "ssss", text,
                  text, prefix, prefix);
     }
+    if (f && f->group_id) /* CUS-11: a group the caller may see (own or system) */
+        sqlb_add(q,
+                 " AND c.id IN (SELECT gm.customer_id FROM customer_group_members gm JOIN customer_groups g ON g.id = "
+                 "gm.group_id WHERE gm.group_id = ? AND (g.owner_id IS NULL OR g.owner_id = ?))",
+                 "ii", f->group_id, acc->user_id);
+    if (f && f->starred) /* CUS-16 */
+        sqlb_add(q, " AND c.id IN (SELECT cs.customer_id FROM customer_stars cs WHERE cs.user_id = ?)", "i",
+                 acc->user_id);
     if (!count)
         sqlb_add(q, " ORDER BY c.id", NULL);
 }
