@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "auth/webauthn.h"
 #include "core/log.h"
+#include "customers/classify.h"
 #include "core/util.h"
 #include "db/db.h"
 #include "demo/demo.h"
@@ -390,6 +391,71 @@ static int cmd_audit(int argc, char **argv)
     return rc == DB_OK && !bad ? 0 : 1;
 }
 
+/* ---- jobs ---------------------------------------------------------------------- */
+
+/* Background jobs run from the command line (cron) or from their admin page. Each
+ * opens its own transaction and writes one audit entry as the actor "cli". */
+static int job_tag_rules(db *d)
+{
+    arena *a = arena_new(16384);
+    struct tag_rules_result res;
+    int rc = tag_rules_run(d, a, 0, "cli", "local", &res);
+    arena_free(a);
+    if (rc != DB_OK) {
+        fprintf(stderr, "fincrm jobs: tag-rules: %s\n", db_errmsg(d));
+        return 1;
+    }
+    printf("tag-rules: %d rules on %d tags: %lld added, %lld removed, %lld customers tagged by rules\n", res.rules,
+           res.tags, (long long)res.added, (long long)res.removed, (long long)res.matched);
+    return 0;
+}
+
+static const struct job {
+    const char *name;
+    int (*fn)(db *d);
+    const char *help;
+} jobs[] = {
+    {"tag-rules", job_tag_rules, "apply the automatic tagging rules (CUS-7)"},
+};
+
+static const char jobs_usage[] = "list | run NAME [--db URL]";
+
+static int cmd_jobs(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *url = env_or("FINCRM_DB", "sqlite:data/fincrm.db");
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'h':
+            printf("usage: fincrm jobs %s\n\nlist: the jobs; run NAME: runs one job now (exit 0 when it succeeded).\n",
+                   jobs_usage);
+            return 0;
+        default: return usage_error("jobs", jobs_usage);
+        }
+    }
+    if (optind == argc - 1 && str_eq(argv[optind], "list")) {
+        for (size_t i = 0; i < ARRAY_LEN(jobs); i++)
+            printf("%-12s %s\n", jobs[i].name, jobs[i].help);
+        return 0;
+    }
+    if (optind != argc - 2 || !str_eq(argv[optind], "run"))
+        return usage_error("jobs", jobs_usage);
+    for (size_t i = 0; i < ARRAY_LEN(jobs); i++) {
+        if (!str_eq(argv[optind + 1], jobs[i].name))
+            continue;
+        db *d = open_and_migrate(url);
+        if (!d)
+            return 1;
+        int rc = jobs[i].fn(d);
+        db_close(d);
+        return rc;
+    }
+    fprintf(stderr, "fincrm jobs: no job '%s' (fincrm jobs list)\n", argv[optind + 1]);
+    return 2;
+}
+
 /* ---- routes, version ------------------------------------------------------------ */
 
 static const char *route_data_name(enum route_data d)
@@ -455,6 +521,7 @@ static const struct command {
     {"serve", cmd_serve, "run the HTTP server (API and UI)"},
     {"audit", cmd_audit, "verify the audit log's hash chain (audit verify)"},
     {"routes", cmd_routes, "list the HTTP routes"},
+    {"jobs", cmd_jobs, "run a background job now (jobs list, jobs run NAME)"},
     {"version", cmd_version, "print the version"},
 };
 
