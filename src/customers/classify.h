@@ -34,8 +34,9 @@ bool classify_may_change(req *r, int64_t id, bool any);
  * as JSON array text with duplicates removed; *n distinct ids. NULL after req_fail(). */
 const char *classify_ids(req *r, json_t *body, const char *name, int *n);
 /* Appends " AND c.id IN (<the ids of the JSON array>) AND <the caller's scope>" to a
- * query over customers c: the one scope implementation, for sets of customers. */
-void classify_ids_in_scope(sqlb *q, db *d, const struct access *acc, const char *ids_json);
+ * query over customers c: the one scope implementation, for sets of customers. With
+ * custody_only, also " AND <the caller is a custodian (primary or assistant)>". */
+void classify_ids_in_scope(sqlb *q, db *d, const struct access *acc, const char *ids_json, bool custody_only);
 /* The finished writer's text as an arena string (audit details). */
 const char *classify_json(req *r, jw *w);
 /* An integer member with bounds (optional: *out keeps its value when absent). */
@@ -91,8 +92,8 @@ int tag_sql_customer_remove(db *d, int64_t customer_id, int64_t tag_id);
 struct tag_batch {
     int64_t in_scope, changed;
 };
-int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_json, int64_t tag_id, int64_t group_id,
-                  bool multi, bool add, int64_t by_user, struct tag_batch *out);
+int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_json, bool custody_only, int64_t tag_id,
+                  int64_t group_id, bool multi, bool add, struct tag_batch *out);
 
 /* Rules: conditions are a JSON object of AND-combined conditions (tags_rules.c). */
 bool tag_rule_conditions_ok(db *d, json_t *cond);

@@ -96,13 +96,13 @@ int group_sql_members(db *d, arena *a, const struct access *acc, int64_t id, con
     sqlb q;
     int64_t had = 0;
     sqlb_init(&q, a, "SELECT COUNT(*) FROM customers c WHERE 1 = 1");
-    classify_ids_in_scope(&q, d, acc, ids_json);
+    classify_ids_in_scope(&q, d, acc, ids_json, false);
     int rc = count_q(d, &q, in_scope);
     if (rc == DB_OK) {
         sqlb_init(&q, a, "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM customer_group_members m WHERE "
                          "m.group_id = ? AND m.customer_id = c.id)");
         sqlb_add(&q, "", "i", id);
-        classify_ids_in_scope(&q, d, acc, ids_json);
+        classify_ids_in_scope(&q, d, acc, ids_json, false);
         rc = count_q(d, &q, &had);
     }
     if (rc != DB_OK)
@@ -119,7 +119,7 @@ int group_sql_members(db *d, arena *a, const struct access *acc, int64_t id, con
         sqlb_add(&q, "", "i", id);
         *changed = had;
     }
-    classify_ids_in_scope(&q, d, acc, ids_json);
+    classify_ids_in_scope(&q, d, acc, ids_json, false);
     if (!add)
         sqlb_add(&q, ")", NULL);
     return run_q(d, &q);

@@ -154,26 +154,28 @@ int tag_sql_customer_remove(db *d, int64_t customer_id, int64_t tag_id)
 }
 
 /* "SELECT c.id FROM customers c WHERE 1 = 1 AND <ids> AND <scope>" */
-static void scoped_ids(sqlb *q, db *d, const struct access *acc, const char *ids_json, const char *head)
+static void scoped_ids(sqlb *q, db *d, const struct access *acc, const char *ids_json, bool custody_only,
+                       const char *head)
 {
     sqlb_add(q, head, NULL);
     sqlb_add(q, " FROM customers c WHERE 1 = 1", NULL);
-    classify_ids_in_scope(q, d, acc, ids_json);
+    classify_ids_in_scope(q, d, acc, ids_json, custody_only);
 }
 
-int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_json, int64_t tag_id, int64_t group_id,
-                  bool multi, bool add, int64_t by_user, struct tag_batch *out)
+int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_json, bool custody_only, int64_t tag_id,
+                  int64_t group_id, bool multi, bool add, struct tag_batch *out)
 {
+    int64_t by_user = acc->user_id;
     sqlb q;
     int64_t now = now_ms(), had = 0;
     sqlb_init(&q, a, "");
-    scoped_ids(&q, d, acc, ids_json, "SELECT COUNT(*)");
+    scoped_ids(&q, d, acc, ids_json, custody_only, "SELECT COUNT(*)");
     int rc = count_q(d, &q, &out->in_scope);
     /* in-scope customers holding the tag already */
     if (rc == DB_OK) {
         sqlb_init(&q, a, "SELECT COUNT(*) FROM customer_tags WHERE tag_id = ? AND customer_id IN (");
         sqlb_add(&q, "", "i", tag_id);
-        scoped_ids(&q, d, acc, ids_json, "SELECT c.id");
+        scoped_ids(&q, d, acc, ids_json, custody_only, "SELECT c.id");
         sqlb_add(&q, ")", NULL);
         rc = count_q(d, &q, &had);
     }
@@ -182,7 +184,7 @@ int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_jso
     if (!add) {
         sqlb_init(&q, a, "DELETE FROM customer_tags WHERE tag_id = ? AND customer_id IN (");
         sqlb_add(&q, "", "i", tag_id);
-        scoped_ids(&q, d, acc, ids_json, "SELECT c.id");
+        scoped_ids(&q, d, acc, ids_json, custody_only, "SELECT c.id");
         sqlb_add(&q, ")", NULL);
         out->changed = had;
         return run_q(d, &q);
@@ -191,7 +193,7 @@ int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_jso
         sqlb_init(&q, a, "DELETE FROM customer_tags WHERE tag_id IN (SELECT id FROM tags WHERE group_id = ? AND id <> ?)"
                          " AND customer_id IN (");
         sqlb_add(&q, "", "ii", group_id, tag_id);
-        scoped_ids(&q, d, acc, ids_json, "SELECT c.id");
+        scoped_ids(&q, d, acc, ids_json, custody_only, "SELECT c.id");
         sqlb_add(&q, ")", NULL);
         rc = run_q(d, &q);
     }
@@ -199,7 +201,7 @@ int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_jso
         sqlb_init(&q, a, "UPDATE customer_tags SET by_user = ?, at = ? WHERE tag_id = ? AND by_user IS NULL AND "
                          "customer_id IN (");
         sqlb_add(&q, "", "iii", by_user, now, tag_id);
-        scoped_ids(&q, d, acc, ids_json, "SELECT c.id");
+        scoped_ids(&q, d, acc, ids_json, custody_only, "SELECT c.id");
         sqlb_add(&q, ")", NULL);
         rc = run_q(d, &q);
     }
@@ -210,7 +212,7 @@ int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_jso
         sqlb_add(&q, " FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_tags x WHERE x.customer_id = c.id "
                      "AND x.tag_id = ?)",
                  "i", tag_id);
-        classify_ids_in_scope(&q, d, acc, ids_json);
+        classify_ids_in_scope(&q, d, acc, ids_json, custody_only);
         rc = run_q(d, &q);
     }
     out->changed = out->in_scope - had;

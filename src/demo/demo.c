@@ -23,6 +23,7 @@
 
 #include "auth/auth.h"
 #include "core/util.h"
+#include "customers/classify.h"
 #include "demo/demo_names.h"
 
 #include <assert.h>
@@ -1248,6 +1249,10 @@ int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *errbuf, size
     }
     if ((rc = make_org(g, seed)) || (rc = make_staff(g, seed)) || (rc = load_customers(g, customers, seed)))
         goto out;
+    if (classify_demo(d, DEMO_EPOCH_MS) != DB_OK) { /* tags, attributes, levels, a group, stars (CUS-6…17) */
+        rc = fail_db(g, "classifying the demo customers");
+        goto out;
+    }
     if (db_kind(d) == DB_POSTGRES && (rc = pg_finish(g)))
         goto out;
     in_tx = false;
