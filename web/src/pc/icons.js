@@ -2,9 +2,11 @@
 import {
   House, Setting, InfoFilled, Lock, UserFilled, Search, Tools, OfficeBuilding, User, Key, Switch,
   ChatLineSquare, ChatDotSquare, Document, Plus,
+  Collection, PriceTag,
 } from '@element-plus/icons-vue'
 
 export const menuIcons = {
   House, Setting, InfoFilled, Lock, UserFilled, Search, Tools, OfficeBuilding, User, Key, Switch,
   ChatLineSquare, ChatDotSquare, Document, Plus,
+  Collection, PriceTag,
 }
