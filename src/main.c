@@ -422,7 +422,8 @@ static const char jobs_usage[] = "list | run NAME [--db URL]";
 
 static int cmd_jobs(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *url = env_or("FINCRM_DB", "sqlite:data/fincrm.db");
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

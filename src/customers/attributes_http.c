@@ -193,7 +193,8 @@ static bool read_input(req *r, json_t *body, struct attr_input *in)
             return req_fail(r, E_FIELD_TYPE, "values"), false;
         const char *name = req_text_field(r, v, "name", true, CLASSIFY_NAME_MAX);
         if (!name || !classify_int(r, v, "id", false, 1, INT64_MAX, &vid) ||
-            !classify_int(r, v, "sort", false, -1000000, 1000000, &sort) || !req_bool_field(r, v, "active", &active, NULL))
+            !classify_int(r, v, "sort", false, -1000000, 1000000, &sort) ||
+            !req_bool_field(r, v, "active", &active, NULL))
             return r->error_field = "values", false;
         for (size_t j = 0; j < i; j++)
             if (str_eq(json_string_value(json_object_get(json_array_get(in->values, j), "name")), name))

@@ -23,8 +23,7 @@ int attr_sql_code_used(db *d, const char *code, bool *used)
     return rc;
 }
 
-int attr_sql_insert(db *d, const char *code, const char *name, const char *tmpl, int64_t sort, bool active,
-                    int64_t *id)
+int attr_sql_insert(db *d, const char *code, const char *name, const char *tmpl, int64_t sort, bool active, int64_t *id)
 {
     int rc = db_run(d,
                     "INSERT INTO customer_attributes (code, name, note_template, sort, active, created_at) "
@@ -123,13 +122,14 @@ int attr_sql_values_prune(db *d, int64_t attribute_id, const char *keep_json)
 
 db_stmt *attr_sql_of_customer(db *d, int64_t customer_id, int64_t attribute_id)
 {
-    return db_query(d,
-                    "SELECT a.id, a.code, a.name, a.note_template, a.active, x.value_id, v.name, x.blanks, u.display_name, "
-                    "x.at FROM customer_attributes a LEFT JOIN customer_attribute_data x ON x.attribute_id = a.id AND "
-                    "x.customer_id = ? LEFT JOIN customer_attribute_values v ON v.id = x.value_id LEFT JOIN users u ON "
-                    "u.id = x.by_user WHERE (a.active = 1 OR x.customer_id IS NOT NULL) AND (? = 0 OR a.id = ?) "
-                    "ORDER BY a.sort, a.id",
-                    "iii", customer_id, attribute_id, attribute_id);
+    return db_query(
+        d,
+        "SELECT a.id, a.code, a.name, a.note_template, a.active, x.value_id, v.name, x.blanks, u.display_name, "
+        "x.at FROM customer_attributes a LEFT JOIN customer_attribute_data x ON x.attribute_id = a.id AND "
+        "x.customer_id = ? LEFT JOIN customer_attribute_values v ON v.id = x.value_id LEFT JOIN users u ON "
+        "u.id = x.by_user WHERE (a.active = 1 OR x.customer_id IS NOT NULL) AND (? = 0 OR a.id = ?) "
+        "ORDER BY a.sort, a.id",
+        "iii", customer_id, attribute_id, attribute_id);
 }
 
 int attr_sql_value_ok(db *d, int64_t attribute_id, int64_t value_id, bool *ok)

@@ -48,7 +48,7 @@ int attr_sql_insert(db *d, const char *code, const char *name, const char *tmpl,
                     int64_t *id);
 int attr_sql_update(db *d, int64_t id, const char *name, const char *tmpl, int64_t sort, bool active);
 int attr_sql_exists(db *d, int64_t id, bool *active);
-db_stmt *attr_sql_list(db *d); /* id, code, name, note_template, sort, active */
+db_stmt *attr_sql_list(db *d);   /* id, code, name, note_template, sort, active */
 db_stmt *attr_sql_values(db *d); /* id, attribute_id, name, sort, active */
 int attr_sql_value_upsert(db *d, int64_t attribute_id, int64_t value_id, const char *name, int64_t sort, bool active,
                           int64_t *id);
@@ -105,8 +105,8 @@ int tag_sql_rule_delete(db *d, int64_t id);
 /* A tag no rule targets any more loses the tags rules gave it. */
 int tag_sql_rule_orphan(db *d, int64_t tag_id);
 /* The job's statements (tags_rules_sql.c): applies the rules (conditions) of one tag. */
-int tag_rules_sql_apply(db *d, arena *a, int64_t tag_id, json_t **conds, int nconds, int64_t *added,
-                        int64_t *removed, int64_t *matched);
+int tag_rules_sql_apply(db *d, arena *a, int64_t tag_id, json_t **conds, int nconds, int64_t *added, int64_t *removed,
+                        int64_t *matched);
 db_stmt *tag_rules_sql_all(db *d); /* id, tag_id, conditions, active, ordered by tag */
 /* Is code one of the codes of table "customer_levels" or "customer_sources"? */
 int tag_rules_sql_code_known(db *d, const char *table, const char *code, bool *known);
@@ -117,8 +117,7 @@ struct tag_rules_result {
 };
 /* The job (CUS-7): applies every rule set-based, in one transaction with one audit
  * entry "tag_rules.run" by the given actor (user 0 "cli" from the command line). */
-int tag_rules_run(db *d, arena *a, int64_t user_id, const char *username, const char *ip,
-                  struct tag_rules_result *out);
+int tag_rules_run(db *d, arena *a, int64_t user_id, const char *username, const char *ip, struct tag_rules_result *out);
 
 int handle_tag_groups_list(req *r);
 int handle_tag_group_create(req *r);

@@ -15,8 +15,9 @@ db_stmt *group_sql_list(db *d, int64_t user_id)
 
 int group_sql_get(db *d, int64_t id, int64_t user_id, bool *found, bool *system)
 {
-    db_stmt *st = db_query(d, "SELECT owner_id FROM customer_groups WHERE id = ? AND (owner_id = ? OR owner_id IS NULL)",
-                           "ii", id, user_id);
+    db_stmt *st =
+        db_query(d, "SELECT owner_id FROM customer_groups WHERE id = ? AND (owner_id = ? OR owner_id IS NULL)", "ii",
+                 id, user_id);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
@@ -29,13 +30,13 @@ int group_sql_get(db *d, int64_t id, int64_t user_id, bool *found, bool *system)
 
 int group_sql_name_used(db *d, const char *name, int64_t owner_id, int64_t except, bool *used)
 {
-    db_stmt *st = owner_id ? db_query(d,
-                                      "SELECT COUNT(*) FROM customer_groups WHERE name = ? AND owner_id = ? AND id <> ?",
-                                      "sii", name, owner_id, except)
-                           : db_query(d,
-                                      "SELECT COUNT(*) FROM customer_groups WHERE name = ? AND owner_id IS NULL AND id "
-                                      "<> ?",
-                                      "si", name, except);
+    db_stmt *st = owner_id
+                      ? db_query(d, "SELECT COUNT(*) FROM customer_groups WHERE name = ? AND owner_id = ? AND id <> ?",
+                                 "sii", name, owner_id, except)
+                      : db_query(d,
+                                 "SELECT COUNT(*) FROM customer_groups WHERE name = ? AND owner_id IS NULL AND id "
+                                 "<> ?",
+                                 "si", name, except);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
@@ -99,8 +100,9 @@ int group_sql_members(db *d, arena *a, const struct access *acc, int64_t id, con
     classify_ids_in_scope(&q, d, acc, ids_json, false);
     int rc = count_q(d, &q, in_scope);
     if (rc == DB_OK) {
-        sqlb_init(&q, a, "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM customer_group_members m WHERE "
-                         "m.group_id = ? AND m.customer_id = c.id)");
+        sqlb_init(&q, a,
+                  "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM customer_group_members m WHERE "
+                  "m.group_id = ? AND m.customer_id = c.id)");
         sqlb_add(&q, "", "i", id);
         classify_ids_in_scope(&q, d, acc, ids_json, false);
         rc = count_q(d, &q, &had);
@@ -108,14 +110,16 @@ int group_sql_members(db *d, arena *a, const struct access *acc, int64_t id, con
     if (rc != DB_OK)
         return rc;
     if (add) {
-        sqlb_init(&q, a, "INSERT INTO customer_group_members (group_id, customer_id, added_by, at) SELECT "
-                         "CAST(? AS BIGINT), c.id, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM customers c WHERE NOT "
-                         "EXISTS (SELECT 1 FROM customer_group_members m WHERE m.group_id = ? AND m.customer_id = c.id)");
+        sqlb_init(&q, a,
+                  "INSERT INTO customer_group_members (group_id, customer_id, added_by, at) SELECT "
+                  "CAST(? AS BIGINT), c.id, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM customers c WHERE NOT "
+                  "EXISTS (SELECT 1 FROM customer_group_members m WHERE m.group_id = ? AND m.customer_id = c.id)");
         sqlb_add(&q, "", "iiii", id, acc->user_id, now_ms(), id);
         *changed = *in_scope - had;
     } else {
-        sqlb_init(&q, a, "DELETE FROM customer_group_members WHERE group_id = ? AND customer_id IN (SELECT c.id FROM "
-                         "customers c WHERE 1 = 1");
+        sqlb_init(&q, a,
+                  "DELETE FROM customer_group_members WHERE group_id = ? AND customer_id IN (SELECT c.id FROM "
+                  "customers c WHERE 1 = 1");
         sqlb_add(&q, "", "i", id);
         *changed = had;
     }

@@ -268,8 +268,8 @@ int handle_level_delete(req *r)
         return fail_db(r, "begin");
     rc = level_sql_delete(r->db, id);
     if (rc == DB_OK)
-        rc = req_audit(r, "customer_level.deleted", "customer_level", id,
-                       arena_printf(r->a, "{\"code\":\"%s\"}", code));
+        rc =
+            req_audit(r, "customer_level.deleted", "customer_level", id, arena_printf(r->a, "{\"code\":\"%s\"}", code));
     if (rc != DB_OK || db_commit(r->db) != DB_OK) {
         db_rollback(r->db);
         return fail_db(r, "delete");
@@ -304,8 +304,7 @@ static int answer_customer_level(req *r, int64_t id, bool editable)
         struct tm tm;
         localtime_r(&t, &tm);
         jw_kint(w, "next_revisit_at", next);
-        jw_kstr(w, "next_revisit",
-                arena_printf(r->a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday));
+        jw_kstr(w, "next_revisit", arena_printf(r->a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday));
     } else {
         jw_knull(w, "next_revisit_at");
         jw_knull(w, "next_revisit");

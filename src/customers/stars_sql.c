@@ -62,8 +62,9 @@ int level_sql_code_used(db *d, const char *code, bool *used)
 
 int level_sql_insert(db *d, const char *code, const char *name, int64_t days, int64_t sort, int64_t *id)
 {
-    int rc = db_run(d, "INSERT INTO customer_levels (code, name, revisit_days, sort, created_at) VALUES (?, ?, ?, ?, ?)",
-                    "ssiii", code, name, days, sort, now_ms());
+    int rc =
+        db_run(d, "INSERT INTO customer_levels (code, name, revisit_days, sort, created_at) VALUES (?, ?, ?, ?, ?)",
+               "ssiii", code, name, days, sort, now_ms());
     if (rc == DB_OK)
         *id = db_last_insert_id(d);
     return rc;

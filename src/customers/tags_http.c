@@ -95,8 +95,12 @@ static int answer_groups(req *r, int64_t group_id, int64_t tag_id, int status)
                 memcpy(more, tags, (size_t)n * sizeof *more);
             tags = more;
         }
-        tags[n++] = (struct trow){db_col_int64(t, 0), db_col_int64(t, 1), db_col_int64(t, 4), db_col_int64(t, 5),
-                                  arena_strdup(r->a, db_col_text(t, 2)), arena_strdup(r->a, db_col_text(t, 3))};
+        tags[n++] = (struct trow){db_col_int64(t, 0),
+                                  db_col_int64(t, 1),
+                                  db_col_int64(t, 4),
+                                  db_col_int64(t, 5),
+                                  arena_strdup(r->a, db_col_text(t, 2)),
+                                  arena_strdup(r->a, db_col_text(t, 3))};
     }
     db_reset(t);
     db_stmt *g = rc == DB_DONE ? tag_sql_groups(r->db) : NULL;
@@ -155,7 +159,8 @@ static bool read_group(req *r, json_t *body, const char **name, bool *multi, int
     *multi = true;
     *sort = 0;
     return (*name = req_text_field(r, body, "name", true, CLASSIFY_NAME_MAX)) &&
-           req_bool_field(r, body, "multi", multi, NULL) && classify_int(r, body, "sort", false, -1000000, 1000000, sort);
+           req_bool_field(r, body, "multi", multi, NULL) &&
+           classify_int(r, body, "sort", false, -1000000, 1000000, sort);
 }
 
 static const char *group_detail(req *r, const char *name, bool multi, int64_t sort)
@@ -395,7 +400,8 @@ int handle_customer_tag_add(req *r)
         return fail_db(r, "begin");
     rc = tag_sql_customer_add(r->db, id, tag_id, group_id, multi, r->session->user_id);
     if (rc == DB_OK)
-        rc = req_audit(r, "customer.tagged", "customer", id, arena_printf(r->a, "{\"tag_id\":%lld}", (long long)tag_id));
+        rc =
+            req_audit(r, "customer.tagged", "customer", id, arena_printf(r->a, "{\"tag_id\":%lld}", (long long)tag_id));
     if (finish(r, rc, E_OK, NULL) != DB_OK)
         return req_status(r);
     return answer_customer_tags(r, id, true);
@@ -547,7 +553,8 @@ static bool read_rule(req *r, json_t *body, struct rule_input *in)
 {
     in->active = true;
     if (!(in->name = req_text_field(r, body, "name", true, 60)) ||
-        !req_int_field(r, body, "tag_id", true, &in->tag_id, NULL) || !req_bool_field(r, body, "active", &in->active, NULL))
+        !req_int_field(r, body, "tag_id", true, &in->tag_id, NULL) ||
+        !req_bool_field(r, body, "active", &in->active, NULL))
         return false;
     int64_t group_id;
     bool multi;

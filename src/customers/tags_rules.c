@@ -94,8 +94,7 @@ struct rule_row {
     json_t *cond; /* NULL: inactive */
 };
 
-int tag_rules_run(db *d, arena *a, int64_t user_id, const char *username, const char *ip,
-                  struct tag_rules_result *out)
+int tag_rules_run(db *d, arena *a, int64_t user_id, const char *username, const char *ip, struct tag_rules_result *out)
 {
     memset(out, 0, sizeof *out);
     if (db_begin(d) != DB_OK)

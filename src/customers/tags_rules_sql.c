@@ -100,8 +100,8 @@ static int exec_sql(db *d, const char *sql)
     return rc == DB_DONE || rc == DB_ROW ? DB_OK : DB_ERROR;
 }
 
-int tag_rules_sql_apply(db *d, arena *a, int64_t tag_id, json_t **conds, int nconds, int64_t *added,
-                        int64_t *removed, int64_t *matched)
+int tag_rules_sql_apply(db *d, arena *a, int64_t tag_id, json_t **conds, int nconds, int64_t *added, int64_t *removed,
+                        int64_t *matched)
 {
     const char *any = nconds ? "(" : "(1 = 0";
     for (int i = 0; i < nconds; i++)
@@ -111,10 +111,11 @@ int tag_rules_sql_apply(db *d, arena *a, int64_t tag_id, json_t **conds, int nco
     int rc = count_rule_tags(d, tag_id, &before);
     /* rule-set tags where no rule of the tag holds any more */
     if (rc == DB_OK)
-        rc = exec_sql(d, arena_printf(a,
-                                      "DELETE FROM customer_tags WHERE tag_id = %lld AND by_user IS NULL AND NOT EXISTS "
-                                      "(SELECT 1 FROM customers c WHERE c.id = customer_tags.customer_id AND %s)",
-                                      (long long)tag_id, any));
+        rc =
+            exec_sql(d, arena_printf(a,
+                                     "DELETE FROM customer_tags WHERE tag_id = %lld AND by_user IS NULL AND NOT EXISTS "
+                                     "(SELECT 1 FROM customers c WHERE c.id = customer_tags.customer_id AND %s)",
+                                     (long long)tag_id, any));
     if (rc == DB_OK)
         rc = count_rule_tags(d, tag_id, &mid);
     /* the tag where a rule holds; in a single-select group only where the customer has
@@ -147,10 +148,11 @@ db_stmt *tag_rules_sql_all(db *d)
 
 int tag_rules_sql_code_known(db *d, const char *table, const char *code, bool *known)
 {
-    db_stmt *st = db_query(d,
-                           strcmp(table, "customer_levels") == 0 ? "SELECT COUNT(*) FROM customer_levels WHERE code = ?"
-                                                                 : "SELECT COUNT(*) FROM customer_sources WHERE code = ?",
-                           "s", code);
+    db_stmt *st =
+        db_query(d,
+                 strcmp(table, "customer_levels") == 0 ? "SELECT COUNT(*) FROM customer_levels WHERE code = ?"
+                                                       : "SELECT COUNT(*) FROM customer_sources WHERE code = ?",
+                 "s", code);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);

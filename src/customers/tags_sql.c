@@ -54,8 +54,8 @@ int tag_sql_group_insert(db *d, const char *name, bool multi, int64_t sort, int6
 
 int tag_sql_group_update(db *d, int64_t id, const char *name, bool multi, int64_t sort)
 {
-    return db_run(d, "UPDATE tag_groups SET name = ?, multi = ?, sort = ? WHERE id = ?", "siii", name,
-                  (int64_t)multi, sort, id);
+    return db_run(d, "UPDATE tag_groups SET name = ?, multi = ?, sort = ? WHERE id = ?", "siii", name, (int64_t)multi,
+                  sort, id);
 }
 
 int tag_sql_group_get(db *d, int64_t id, bool *multi)
@@ -92,8 +92,9 @@ int tag_sql_update(db *d, int64_t id, const char *name, const char *color, int64
 
 int tag_sql_get(db *d, int64_t id, int64_t *group_id, bool *multi)
 {
-    db_stmt *st = db_query(d, "SELECT t.group_id, g.multi FROM tags t JOIN tag_groups g ON g.id = t.group_id "
-                              "WHERE t.id = ?",
+    db_stmt *st = db_query(d,
+                           "SELECT t.group_id, g.multi FROM tags t JOIN tag_groups g ON g.id = t.group_id "
+                           "WHERE t.id = ?",
                            "i", id);
     if (!st)
         return DB_ERROR;
@@ -138,8 +139,8 @@ int tag_sql_customer_add(db *d, int64_t customer_id, int64_t tag_id, int64_t gro
                     "iii", customer_id, tag_id, group_id);
     /* a tag a rule set becomes the user's: the rules job leaves it alone */
     if (rc == DB_OK)
-        rc = db_run(d, "UPDATE customer_tags SET by_user = ?, at = ? WHERE customer_id = ? AND tag_id = ?",
-                    "iiii", by_user, now_ms(), customer_id, tag_id);
+        rc = db_run(d, "UPDATE customer_tags SET by_user = ?, at = ? WHERE customer_id = ? AND tag_id = ?", "iiii",
+                    by_user, now_ms(), customer_id, tag_id);
     if (rc == DB_OK)
         rc = db_run(d,
                     "INSERT INTO customer_tags (customer_id, tag_id, by_user, at) SELECT ?, ?, ?, ? WHERE NOT "
@@ -190,27 +191,31 @@ int tag_sql_batch(db *d, arena *a, const struct access *acc, const char *ids_jso
         return run_q(d, &q);
     }
     if (!multi) {
-        sqlb_init(&q, a, "DELETE FROM customer_tags WHERE tag_id IN (SELECT id FROM tags WHERE group_id = ? AND id <> ?)"
-                         " AND customer_id IN (");
+        sqlb_init(&q, a,
+                  "DELETE FROM customer_tags WHERE tag_id IN (SELECT id FROM tags WHERE group_id = ? AND id <> ?)"
+                  " AND customer_id IN (");
         sqlb_add(&q, "", "ii", group_id, tag_id);
         scoped_ids(&q, d, acc, ids_json, custody_only, "SELECT c.id");
         sqlb_add(&q, ")", NULL);
         rc = run_q(d, &q);
     }
     if (rc == DB_OK) { /* rule-set tags become the user's */
-        sqlb_init(&q, a, "UPDATE customer_tags SET by_user = ?, at = ? WHERE tag_id = ? AND by_user IS NULL AND "
-                         "customer_id IN (");
+        sqlb_init(&q, a,
+                  "UPDATE customer_tags SET by_user = ?, at = ? WHERE tag_id = ? AND by_user IS NULL AND "
+                  "customer_id IN (");
         sqlb_add(&q, "", "iii", by_user, now, tag_id);
         scoped_ids(&q, d, acc, ids_json, custody_only, "SELECT c.id");
         sqlb_add(&q, ")", NULL);
         rc = run_q(d, &q);
     }
     if (rc == DB_OK) {
-        sqlb_init(&q, a, "INSERT INTO customer_tags (customer_id, tag_id, by_user, at) SELECT c.id, CAST(? AS BIGINT), "
-                         "CAST(? AS BIGINT), CAST(? AS BIGINT)");
+        sqlb_init(&q, a,
+                  "INSERT INTO customer_tags (customer_id, tag_id, by_user, at) SELECT c.id, CAST(? AS BIGINT), "
+                  "CAST(? AS BIGINT), CAST(? AS BIGINT)");
         sqlb_add(&q, "", "iii", tag_id, by_user, now);
-        sqlb_add(&q, " FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_tags x WHERE x.customer_id = c.id "
-                     "AND x.tag_id = ?)",
+        sqlb_add(&q,
+                 " FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_tags x WHERE x.customer_id = c.id "
+                 "AND x.tag_id = ?)",
                  "i", tag_id);
         classify_ids_in_scope(&q, d, acc, ids_json, custody_only);
         rc = run_q(d, &q);
