@@ -9,11 +9,28 @@ import { apiSession, uniq } from './admin-fixtures.js'
 
 let browser
 let admin
-let cm
+let cm // a demo custodian holding customers (other browser tests may have moved cm00001's)
+let custodian
+let own // one of the custodian's customers
 before(async () => {
   browser = await launch()
   admin = await apiSession()
-  cm = await apiSession('cm00001')
+  const rows = (await admin.ok('GET', '/customers?size=100')).items.filter((c) => c.manager)
+  for (const c of rows) {
+    const user = await admin.ok('GET', `/users/${c.manager.id}`)
+    if (!/^cm\d+$/.test(user.username)) continue
+    try {
+      cm = await apiSession(user.username)
+      ;[own] = (await cm.ok('GET', '/customers?size=1')).items
+    } catch { own = null }
+    if (own) {
+      custodian = user.username
+      break
+    }
+    await cm?.close()
+    cm = null
+  }
+  assert.ok(cm && own, 'a demo custodian with customers')
 })
 after(async () => {
   await cm?.close()
@@ -76,10 +93,9 @@ test('CUS-6 CUS-7 the admin defines an attribute and a tag, then tags a customer
 })
 
 test('CUS-6 a custodian picks an attribute value and fills the note blank on the 360° view', async () => {
-  const [own] = (await cm.ok('GET', '/customers?size=1')).items
   const context = await pcContext(browser)
   const page = await context.newPage()
-  await login(page, 'cm00001')
+  await login(page, custodian)
   await page.goto(`${BASE}/customers/${own.id}`)
   await page.getByTestId('attr-fill-' + attrCode).click()
   const dialog = page.getByTestId('attr-fill-dialog')
@@ -147,10 +163,9 @@ test('CUS-11 CUS-7 a group of customers is tagged in a batch from 客户群组',
 })
 
 test('CUS-16 CUS-7 on the phone a custodian sees the tags and stars a customer', async () => {
-  const [own] = (await cm.ok('GET', '/customers?size=1')).items
   const context = await phoneContext(browser)
   const page = await context.newPage()
-  await login(page, 'cm00001')
+  await login(page, custodian)
   await page.goto(`${BASE}/m/customers/${own.id}`)
   await page.getByTestId('m-tags-section').waitFor()
   await page.getByTestId('m-attrs-section').waitFor()
