@@ -67,7 +67,7 @@ test('CUS-11 a user\'s own group: members from the scope only, listed scoped and
 test('CUS-11 system groups: admins keep them, everyone sees them, members listed within each scope', async () => {
   const cm = await k.who('cm00001');
   assertError(await cm.post(G, { name: '系统组', system: true }), 403, 'customer_group.read_only');
-  let res = await admin.post(G, { name: '重点营销名单', system: true });
+  let res = await admin.post(G, { name: '理财沙龙邀请', system: true });
   assert.equal(res.status, 201, res.text);
   const g = res.json;
   assert.equal(g.system, true);
@@ -77,6 +77,7 @@ test('CUS-11 system groups: admins keep them, everyone sees them, members listed
   res = await cm.get(G);
   const seen = res.json.items.find((x) => x.id === g.id);
   assert.deepEqual([seen.system, seen.editable, seen.members], [true, false, 5]);
+  assert.ok(res.json.items.some((x) => x.system && x.name === '重点营销名单'), 'the demo system group');
   res = await cm.get(`${G}/${g.id}/customers`);
   assert.equal(res.json.total, 2, 'cm00001 sees the members of its own scope only');
   assert.ok(res.json.items.every((c) => c.custodian === true));
