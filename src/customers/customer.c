@@ -369,8 +369,9 @@ bool customer_input_from_json(req *r, json_t *body, struct customer_input *in)
 
 /* Validates the merged values v (CF_* order). `given` tells what the caller named:
  * a birth date or gender the caller gave must agree with a resident ID. Fills the
- * derived birth date and gender; *status gets potential/existing. */
-static bool validate(req *r, const char **v, const bool *given, const char **status)
+ * derived birth date and gender; *status gets potential/existing. The source is
+ * required on create (and cannot be cleared). */
+static bool validate(req *r, const char **v, const bool *given, bool create, const char **status)
 {
     char birth[11], gender;
     if (!v[CF_KIND] || (strcmp(v[CF_KIND], "individual") != 0 && strcmp(v[CF_KIND], "corporate") != 0))
@@ -412,7 +413,7 @@ static bool validate(req *r, const char **v, const bool *given, const char **sta
         return req_fail(r, E_DATE_INVALID, "birth_date"), false;
     if (v[CF_MOBILE] && !mobile_valid(v[CF_MOBILE]))
         return req_fail(r, E_CUSTOMER_MOBILE_INVALID, "mobile"), false;
-    if (!v[CF_SOURCE])
+    if (!v[CF_SOURCE] && (create || given[CF_SOURCE])) /* records from before sources keep working */
         return req_fail(r, E_FIELD_REQUIRED, "source"), false;
     if (given[CF_SOURCE]) {
         ok = customer_sql_source_ok(r->db, v[CF_SOURCE]);
@@ -448,7 +449,7 @@ int customer_create(req *r, struct customer_input *in, int64_t referrer_id, int6
     if (!acc)
         return req_fail(r, E_INTERNAL, NULL);
     const char *status;
-    if (!validate(r, in->v, in->given, &status))
+    if (!validate(r, in->v, in->given, true, &status))
         return req_status(r);
     if (in->v[CF_ID_NUMBER]) {
         int taken = customer_sql_id_taken(r->db, in->v[CF_ID_TYPE], in->v[CF_ID_NUMBER], 0);
@@ -553,7 +554,7 @@ int customer_update(req *r, const struct customer_ref *c, struct customer_input 
         after[i] = in->given[i] ? in->v[i] : before[i];
     }
     const char *status;
-    if (!validate(r, after, in->given, &status))
+    if (!validate(r, after, in->given, false, &status))
         return req_status(r);
     bool changed[CF_COUNT];
     any = false;
