@@ -1,6 +1,6 @@
 /*
- * customers_http.c — the scoped customer list, the full record and the reveal of
- * a masked value. Field security (ORG-6) and masking (AUTH-8) are applied while
+ * customers_http.c — the scoped customer list (the full record and the reveal of a
+ * masked value are in customer_record_http.c). Field security (ORG-6) and masking (AUTH-8) are applied while
  * each row is written: hidden fields are left out, masked ones carry stars unless
  * the caller is the customer's custodian, and the row lists what was masked.
  */
