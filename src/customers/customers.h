@@ -61,6 +61,7 @@ int customers_handover_count(db *d, int64_t user_id, int64_t *n);
 int customers_handover_move(db *d, int64_t from, int64_t to, int64_t handover_id, int64_t *n);
 
 int handle_customers_list(req *r);
+/* The full record and the reveal: customer_record_http.c (customer.h). */
 /* The scoped, masked list of customers matching f, as handle_customers_list answers it
  * (groups and key customers list their members through it). */
 int customers_list(req *r, const struct customer_filter *f);

@@ -7,6 +7,7 @@
 #include "audit/audit_search.h"
 #include "auth/auth.h"
 #include "customers/customers.h"
+#include "customers/customer.h"
 #include "customers/classify.h"
 #include "org/org.h"
 #include "auth/webauthn.h"
@@ -138,6 +139,48 @@ const struct route routes[] = {
      "customers.view", DATA_CUSTOMERS},
     {"POST", "/api/v1/customers/{id}/reveal", handle_customer_reveal, ROUTE_SESSION,
      "Reveal one masked value (audited, AUTH-8)", "customers.reveal", DATA_CUSTOMERS},
+    /* customers part A: master data, contacts, attachments, custody (CUS-1 … CUS-5, CUS-18) */
+    {"POST", "/api/v1/customers", handle_customer_create, ROUTE_SESSION,
+     "Create a customer; the caller is its collector (CUS-1, CUS-3)", "customers.create", DATA_CUSTOMERS},
+    {"PATCH", "/api/v1/customers/{id}", handle_customer_update, ROUTE_SESSION,
+     "Change fields of a customer one holds in custody (CUS-1, CUS-5)", "customers.edit", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}/missing", handle_customer_missing_get, ROUTE_SESSION,
+     "The empty required fields of a customer (CUS-4)", "customers.view", DATA_CUSTOMERS},
+    {"PATCH", "/api/v1/customers/{id}/missing", handle_customer_missing_fill, ROUTE_SESSION,
+     "Fill in missing required fields (CUS-4)", "customers.edit", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}/custodians", handle_custodians_get, ROUTE_SESSION,
+     "Custodians, collector and referrer of a customer, with custody history (CUS-5, CUS-18)", "customers.view",
+     DATA_CUSTOMERS},
+    {"PUT", "/api/v1/customers/{id}/custodians", handle_custodians_set, ROUTE_SESSION,
+     "Set the primary and assistant custodians and their shares (CUS-5, CUS-18)", "customers.assign",
+     DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}/contacts", handle_contacts_list, ROUTE_SESSION, "A customer's contacts (CUS-2)",
+     "customers.view", DATA_CUSTOMERS},
+    {"POST", "/api/v1/customers/{id}/contacts", handle_contact_create, ROUTE_SESSION, "Add a contact (CUS-2)",
+     "customers.edit", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}/contacts/history", handle_contacts_history, ROUTE_SESSION,
+     "Change history of a customer's contacts (CUS-2)", "customers.view", DATA_CUSTOMERS},
+    {"PATCH", "/api/v1/customers/{id}/contacts/{cid}", handle_contact_update, ROUTE_SESSION,
+     "Change a contact or make it the default of its type (CUS-2)", "customers.edit", DATA_CUSTOMERS},
+    {"DELETE", "/api/v1/customers/{id}/contacts/{cid}", handle_contact_delete, ROUTE_SESSION,
+     "Delete a contact (CUS-2)", "customers.edit", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}/attachments", handle_attachments_list, ROUTE_SESSION,
+     "A customer's attachments (CUS-3)", "customers.view", DATA_CUSTOMERS},
+    {"POST", "/api/v1/customers/{id}/attachments", handle_attachment_upload, ROUTE_SESSION | ROUTE_RAW,
+     "Upload a photo or document: the file is the body (CUS-3)", "customers.view", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}/attachments/{aid}", handle_attachment_download, ROUTE_SESSION,
+     "Download an attachment (audited, CUS-3)", "customers.view", DATA_CUSTOMERS},
+    {"DELETE", "/api/v1/customers/{id}/attachments/{aid}", handle_attachment_delete, ROUTE_SESSION,
+     "Delete an attachment (CUS-3)", "customers.view", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customer-options", handle_customer_options, ROUTE_SESSION,
+     "ID types, sources, contact types and required fields of the customer forms (CUS-1, CUS-2, CUS-4)", NULL,
+     DATA_NONE},
+    {"GET", "/api/v1/customer-options/users", handle_customer_staff_users, ROUTE_SESSION,
+     "Active users of any unit to pick as referrer or custodian (CUS-3, CUS-5)", "customers.view", DATA_NONE},
+    {"GET", "/api/v1/customer-required-fields", handle_required_fields_get, ROUTE_SESSION,
+     "The customer fields that must be filled in (CUS-4)", "roles.manage", DATA_NONE},
+    {"PUT", "/api/v1/customer-required-fields", handle_required_fields_set, ROUTE_SESSION,
+     "Choose the customer fields that must be filled in (CUS-4)", "roles.manage", DATA_NONE},
     /* customers part B: attributes, tags, groups, key customers, star levels (CUS-6, 7, 11, 16, 17) */
     {"GET", "/api/v1/customer-attributes", handle_attributes_list, ROUTE_SESSION,
      "Customer attributes with their list values (CUS-6)", "customers.view", DATA_NONE},

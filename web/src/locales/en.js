@@ -364,6 +364,10 @@ export default {
     approvals: 'Approvals',
     system: 'Administration',
   },
+  requiredFields: {
+    tab: 'Required customer fields',
+    note: 'A customer with any of the chosen fields empty shows the "information missing" mark; the collection form lists exactly those fields. Saving recounts every customer.',
+  },
   positions: {
     note: 'Each position maps to one role; custodian positions may hold custody of customers.',
     create: 'New position',

@@ -364,6 +364,10 @@ export default {
     approvals: '审批',
     system: '系统管理',
   },
+  requiredFields: {
+    tab: '客户必填字段',
+    note: '选中的字段为空时，客户显示“信息缺失”标记，采集表单只列出这些字段。保存后所有客户的标记会重新计算。',
+  },
   positions: {
     note: '每个职位对应一个角色；管护岗可以作为客户的管护人。',
     create: '新增职位',
