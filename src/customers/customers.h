@@ -128,7 +128,7 @@ int customer_list_column_width(const char *field);
 /* The list rows: id, custodian, level, watch_list, missing_info, star colour, then
  * the chosen columns (customer_list_column_width() each); scoped, filtered, ordered. */
 void customers_sql_list(sqlb *q, const struct access *acc, const struct customer_filter *f, const char *const *fields,
-                        int nfields);
+                        int nfields, int64_t limit, int64_t offset);
 /* The number of matching rows, counting at most cap of them. */
 void customers_sql_list_count(sqlb *q, const struct access *acc, const struct customer_filter *f, int64_t cap);
 

@@ -235,8 +235,9 @@ int handle_customers_list(req *r)
         rule_idx[i] = rule_index(cols[i]);
     int page, size;
     req_page(r, &page, &size);
+    /* the total only when asked (count=1) or on the first page: the UI keeps it */
     const char *count_param = req_query(r, "count");
-    bool want_count = !count_param || strcmp(count_param, "0") != 0;
+    bool want_count = count_param && *count_param ? strcmp(count_param, "0") != 0 : page == 1;
 
     sqlb q = {.a = r->a};
     db_stmt *st;
@@ -250,8 +251,7 @@ int handle_customers_list(req *r)
         if (total < 0)
             return req_fail(r, E_INTERNAL, NULL);
     }
-    customers_sql_list(&q, acc, f, cols, ncols);
-    sqlb_add(&q, " LIMIT ? OFFSET ?", "ii", (int64_t)size, (int64_t)(page - 1) * size);
+    customers_sql_list(&q, acc, f, cols, ncols, size, (int64_t)(page - 1) * size);
     if (!(st = sqlb_prepare(&q, r->db)))
         return req_fail(r, E_INTERNAL, NULL);
     jw *w = &r->out;
