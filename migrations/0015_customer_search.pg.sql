@@ -3,6 +3,8 @@
 -- only text_pattern_ops indexes serve whatever the database's collation.
 CREATE INDEX customers_initials ON customers(name_initials text_pattern_ops, unit_id);
 CREATE INDEX customers_name_prefix ON customers(name text_pattern_ops, unit_id);
+CREATE INDEX customers_manager_initials ON customers(manager_id, name_initials text_pattern_ops);
+CREATE INDEX customers_manager_name ON customers(manager_id, name text_pattern_ops);
 CREATE INDEX customers_no_prefix ON customers(customer_no text_pattern_ops);
 DROP INDEX customers_mobile;
 CREATE INDEX customers_mobile ON customers(mobile text_pattern_ops);

@@ -8,6 +8,9 @@
 CREATE INDEX customers_initials ON customers(name_initials, unit_id);
 DROP INDEX customers_name;
 CREATE INDEX customers_name ON customers(name, unit_id);
+-- A custodian's search (scope self) within their own customers, in the searched order.
+CREATE INDEX customers_manager_initials ON customers(manager_id, name_initials);
+CREATE INDEX customers_manager_name ON customers(manager_id, name);
 -- Lists sorted by creation time inside a custodian's or a unit's customers.
 CREATE INDEX customers_created ON customers(created_at);
 

@@ -311,6 +311,44 @@ static const char *scope_unit_col(const struct customer_filter *f, bool count)
     return count && f->qkind == QK_NONE ? "c.unit_id" : "+c.unit_id";
 }
 
+/* The sort key of the page query: the column the order walks (c.id when none). */
+static const char *order_key(const struct customer_filter *f)
+{
+    if (f->sort_column)
+        return f->sort_column;
+    if (!f->exact && (f->qkind == QK_NAME || f->qkind == QK_INITIALS))
+        return f->qkind == QK_NAME ? "c.name" : "c.name_initials";
+    return "c.id";
+}
+
+static bool order_desc(const struct customer_filter *f)
+{
+    return f->sort_column ? f->sort_desc : strcmp(order_key(f), "c.id") == 0;
+}
+
+/* Self scopes split "own customers OR linked ones" (scope_where_also) into two arms,
+ * each answered by its own index and cut at the page's end, merged afterwards: the
+ * OR in one query makes SQLite collect and sort all of a custodian's customers for
+ * every page. Each arm goes through access.c (scope_where, CUSTOMER_LINKED). */
+static bool split_arms(const struct access *acc)
+{
+    return acc->scope == SCOPE_SELF || acc->scope == SCOPE_SELF_AND_REPORTS;
+}
+
+static void page_arm(sqlb *q, const struct access *acc, const struct customer_filter *f, bool linked, int64_t end)
+{
+    sqlb_add(q, "SELECT pid, sk FROM (SELECT c.id AS pid, ", NULL);
+    sqlb_add(q, order_key(f), NULL);
+    sqlb_add(q, " AS sk FROM customers c WHERE 1 = 1", NULL);
+    if (linked)
+        sqlb_add(q, " AND " CUSTOMER_LINKED, "i", acc->user_id);
+    else
+        scope_where(q, acc, "c.unit_id", "c.manager_id");
+    customers_sql_filter(q, f);
+    customers_sql_order(q, f);
+    sqlb_add(q, " LIMIT ?) a", "i", end);
+}
+
 void customers_sql_list(sqlb *q, const struct access *acc, const struct customer_filter *f, const char *const *fields,
                         int nfields, int64_t limit, int64_t offset)
 {
@@ -325,16 +363,37 @@ void customers_sql_list(sqlb *q, const struct access *acc, const struct customer
     }
     /* the page's ids first, from the indexes alone where possible; the columns (and
      * their subqueries) only for those rows */
-    sqlb_add(q, " FROM (SELECT c.id AS pid FROM customers c WHERE 1 = 1", NULL);
-    scope_where_also(q, acc, scope_unit_col(f, false), "c.manager_id", CUSTOMER_LINKED);
-    customers_sql_filter(q, f);
-    customers_sql_order(q, f);
+    if (split_arms(acc)) {
+        sqlb_add(q, " FROM (SELECT pid FROM (", NULL);
+        page_arm(q, acc, f, false, limit + offset);
+        sqlb_add(q, " UNION ", NULL);
+        page_arm(q, acc, f, true, limit + offset);
+        sqlb_add(q, ") u ORDER BY sk", NULL);
+        sqlb_add(q, order_desc(f) ? " DESC, pid DESC" : ", pid", NULL);
+    } else {
+        sqlb_add(q, " FROM (SELECT c.id AS pid FROM customers c WHERE 1 = 1", NULL);
+        scope_where_also(q, acc, scope_unit_col(f, false), "c.manager_id", CUSTOMER_LINKED);
+        customers_sql_filter(q, f);
+        customers_sql_order(q, f);
+    }
     sqlb_add(q, " LIMIT ? OFFSET ?) p JOIN customers c ON c.id = p.pid", "ii", limit, offset);
     customers_sql_order(q, f);
 }
 
 void customers_sql_list_count(sqlb *q, const struct access *acc, const struct customer_filter *f, int64_t cap)
 {
+    if (split_arms(acc)) { /* own customers, plus linked ones that are not own */
+        sqlb_init(q, q->a, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM customers c WHERE 1 = 1");
+        scope_where(q, acc, "c.unit_id", "c.manager_id");
+        customers_sql_filter(q, f);
+        sqlb_add(q, " LIMIT ?) t) + (SELECT COUNT(*) FROM customers c WHERE " CUSTOMER_LINKED " AND CASE WHEN 1 = 1",
+                 "ii", cap, acc->user_id);
+        scope_where(q, acc, "c.unit_id", "c.manager_id");
+        sqlb_add(q, " THEN 0 ELSE 1 END = 1", NULL);
+        customers_sql_filter(q, f);
+        sqlb_add(q, ")", NULL);
+        return;
+    }
     sqlb_init(q, q->a, "SELECT COUNT(*) FROM (SELECT 1 FROM customers c WHERE 1 = 1");
     scope_where_also(q, acc, scope_unit_col(f, true), "c.manager_id", CUSTOMER_LINKED);
     customers_sql_filter(q, f);
