@@ -121,7 +121,7 @@ extern const struct list_column customer_list_extra[];
 extern const int ncustomer_list_extra;
 
 /* The list columns of a user who never chose (after customer number and name). */
-#define CUSTOMER_DEFAULT_COLUMNS "kind,status,mobile,unit,manager,created_at"
+#define CUSTOMER_DEFAULT_COLUMNS "kind,status,id_number,mobile,address,unit,manager,created_at"
 
 /* How many SQL columns a list column takes (unit and manager: id and name). */
 int customer_list_column_width(const char *field);

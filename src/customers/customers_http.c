@@ -235,9 +235,9 @@ int handle_customers_list(req *r)
         rule_idx[i] = rule_index(cols[i]);
     int page, size;
     req_page(r, &page, &size);
-    /* the total only when asked (count=1) or on the first page: the UI keeps it */
+    /* count=0 skips the (capped) count: the UI asks for it with the first page only */
     const char *count_param = req_query(r, "count");
-    bool want_count = count_param && *count_param ? strcmp(count_param, "0") != 0 : page == 1;
+    bool want_count = !count_param || strcmp(count_param, "0") != 0;
 
     sqlb q = {.a = r->a};
     db_stmt *st;
