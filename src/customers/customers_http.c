@@ -105,7 +105,8 @@ static int load_rules(req *r, const struct access *acc, struct field_rule *rules
 /* ---- the list (CUS-8, CUS-9) ------------------------------------------------------ */
 
 #define LIST_MAX_COLUMNS 24
-#define COUNT_CAP 10000 /* beyond this the list says "10,000+" instead of counting on */
+#define COUNT_CAP 10000       /* beyond this the list says "10,000+" instead of counting on */
+#define SEARCH_COUNT_CAP 1000 /* a quick search says "1,000+": its matches are read row by row */
 
 /* Is field a list column the caller may see (catalogue field not hidden, or an extra)? */
 static bool column_allowed(const struct customer_filter *f, const char *field)
@@ -241,9 +242,9 @@ int handle_customers_list(req *r)
 
     sqlb q = {.a = r->a};
     db_stmt *st;
-    int64_t total = -1;
+    int64_t total = -1, cap = f->q ? SEARCH_COUNT_CAP : COUNT_CAP;
     if (want_count) { /* a capped count: never a COUNT(*) over a whole county */
-        customers_sql_list_count(&q, acc, f, COUNT_CAP + 1);
+        customers_sql_list_count(&q, acc, f, cap + 1);
         st = sqlb_prepare(&q, r->db);
         total = st && db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
         if (st)
@@ -267,8 +268,8 @@ int handle_customers_list(req *r)
     if (total < 0)
         jw_knull(w, "total");
     else
-        jw_kint(w, "total", total > COUNT_CAP ? COUNT_CAP : total);
-    jw_kbool(w, "total_capped", total > COUNT_CAP);
+        jw_kint(w, "total", total > cap ? cap : total);
+    jw_kbool(w, "total_capped", total > cap);
     jw_kint(w, "page", page);
     jw_kint(w, "size", size);
     jw_karr(w, "columns");
