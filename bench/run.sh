@@ -203,8 +203,9 @@ checked with EXPLAIN QUERY PLAN on SQLite and EXPLAIN on PostgreSQL):
 - scopes \`unit\`/\`subtree\`: the unit test is written \`+c.unit_id IN (…)\` so the page walks
   the order's index (the primary key, or the searched column) and stops after 20 hits
   instead of reading and sorting the whole county through the unit index;
-- the total is counted with a cap (\`LIMIT 10001\`, answered as 10,000+) and only when asked
-  (the UI asks with page 1 and sends \`count=0\` for the next pages);
+- the total is counted with a cap (\`LIMIT 10001\`, answered as 10,000+; 1,000+ for a quick
+  search, whose matches are tested row by row) and only when asked (the UI asks with page 1
+  and sends \`count=0\` for the next pages);
 - quick search picks one index per kind of text: digits → customer number, mobile and
   ID number prefixes as a union of three index ranges; letters → the initials index;
   Hanzi → the name index; a name or initials search lists in that index's order.
