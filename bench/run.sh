@@ -133,15 +133,15 @@ row() { # name description
   printf '| %s | %s | %s | %s | %s %% |\n' "$2" "$rps" "$p50" "$p99" "$(echo "scale=1; 100 * $rps / $n_rps" | bc)"
 }
 search_rows=$(
-  row list-self-p1 'list, custodian \`cm00001\` (scope self, ~4,100 customers), page 1 newest first, with the capped total'
-  row list-self-p2 'the same, page 2 (\`count=0\`)'
-  row list-county-p1 'list, county manager \`county01\` (scope subtree), page 1 with the capped total'
-  row list-county-p2 'the same, page 2 (\`count=0\`)'
+  row list-self-p1 'list, custodian `cm00001` (scope self, ~4,100 customers), page 1 newest first, with the capped total'
+  row list-self-p2 'the same, page 2 (`count=0`)'
+  row list-county-p1 'list, county manager `county01` (scope subtree), page 1 with the capped total'
+  row list-county-p2 'the same, page 2 (`count=0`)'
   row search-phone "quick search, 7-digit phone prefix \`$s_phone\` (custodian)"
   row search-number "quick search, customer number \`$s_no\` (county)"
-  row search-name 'quick search, name prefix \`张\` (county, with the total)'
-  row search-initials 'quick search, pinyin initials \`zs\` (county, with the total)'
-  row search-initials-self 'quick search, pinyin initials \`zs\` (custodian)'
+  row search-name 'quick search, name prefix `张` (county, with the total)'
+  row search-initials 'quick search, pinyin initials `zs` (county, with the total)'
+  row search-initials-self 'quick search, pinyin initials `zs` (custodian)'
 )
 
 cratio=$(echo "scale=1; 100 * $c_rps / $n_rps" | bc)

@@ -382,20 +382,22 @@ void customers_sql_list(sqlb *q, const struct access *acc, const struct customer
 
 void customers_sql_list_count(sqlb *q, const struct access *acc, const struct customer_filter *f, int64_t cap)
 {
-    if (split_arms(acc)) { /* own customers, plus linked ones that are not own */
+    if (acc->scope != SCOPE_ALL) {
+        /* the scope's customers (capped), plus linked ones outside it: one OR would
+         * cost a scan of the table on PostgreSQL and a collection of ids on SQLite */
+        const char *unit_col = scope_unit_col(f, true);
         sqlb_init(q, q->a, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM customers c WHERE 1 = 1");
-        scope_where(q, acc, "c.unit_id", "c.manager_id");
+        scope_where(q, acc, unit_col, "c.manager_id");
         customers_sql_filter(q, f);
         sqlb_add(q, " LIMIT ?) t) + (SELECT COUNT(*) FROM customers c WHERE " CUSTOMER_LINKED " AND CASE WHEN 1 = 1",
                  "ii", cap, acc->user_id);
-        scope_where(q, acc, "c.unit_id", "c.manager_id");
+        scope_where(q, acc, unit_col, "c.manager_id");
         sqlb_add(q, " THEN 0 ELSE 1 END = 1", NULL);
         customers_sql_filter(q, f);
         sqlb_add(q, ")", NULL);
         return;
     }
     sqlb_init(q, q->a, "SELECT COUNT(*) FROM (SELECT 1 FROM customers c WHERE 1 = 1");
-    scope_where_also(q, acc, scope_unit_col(f, true), "c.manager_id", CUSTOMER_LINKED);
     customers_sql_filter(q, f);
     sqlb_add(q, " LIMIT ?) t", "i", cap);
 }
