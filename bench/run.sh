@@ -118,6 +118,7 @@ scenario() { # name cookie query → a line "name rps p50 p99" in $tmp/search
   echo "bench: $name"
   echo "$name $(measure "$name" -H "Cookie: $ck" "$api?$q")" >> "$tmp/search"
 }
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 scenario list-self-p1 "$cookie" "size=20"
 scenario list-self-p2 "$cookie" "size=20&page=2&count=0"
 scenario list-county-p1 "$cookie_co" "size=20"
@@ -127,6 +128,7 @@ scenario search-number "$cookie_co" "size=20&q=$s_no"
 scenario search-name "$cookie_co" "size=20&q=$name_q"
 scenario search-initials "$cookie_co" "size=20&q=zs"
 scenario search-initials-self "$cookie" "size=20&q=zs"
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 row() { # name description
   local rps p50 p99
   read -r rps p50 p99 < <(awk -v n="$1" '$1 == n {print $2, $3, $4}' "$tmp/search")
@@ -187,6 +189,10 @@ bench/out/.
 
 Targets: quick search p99 < 20 ms; a list page of 20 rows, sorted, scoped to a manager
 and to a county, p99 < 10 ms and ≥ 25 % of nginx's requests/s (same run, same box).
+
+Load average of the machine (other work included) when these ran: $load_before before,
+$load_after after — on 2 cores, anything above ~2 means the figures below measure the
+sharing as much as fincrm; compare the ratios to nginx of the same run.
 
 | what (\`GET /api/v1/customers\`, 20 rows, default columns) | requests/s | p50 | p99 | vs nginx |
 | --- | ---: | ---: | ---: | ---: |
