@@ -33,6 +33,8 @@ EMBED(m0012_sqlite, "migrations/0012_customer_master.sql");
 EMBED(m0012_pg, "migrations/0012_customer_master.pg.sql");
 EMBED(m0013_sqlite, "migrations/0013_customer_records.sql");
 EMBED(m0013_pg, "migrations/0013_customer_records.pg.sql");
+EMBED(m0015_sqlite, "migrations/0015_customer_search.sql");
+EMBED(m0015_pg, "migrations/0015_customer_search.pg.sql");
 
 static const struct migration {
     int version;
@@ -51,6 +53,7 @@ static const struct migration {
     {11, m0011_sqlite, m0011_pg},
     {12, m0012_sqlite, m0012_pg},
     {13, m0013_sqlite, m0013_pg},
+    {15, m0015_sqlite, m0015_pg},
 };
 
 int db_schema_version(db *d)
