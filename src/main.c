@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "customers/classify.h"
 #include "core/util.h"
+#include "customers/customers.h"
 #include "db/db.h"
 #include "demo/demo.h"
 #include "http/http.h"
@@ -53,6 +54,12 @@ static db *open_and_migrate(const char *url)
     }
     if (db_migrate(d, errbuf, sizeof errbuf) != DB_OK) {
         fprintf(stderr, "fincrm: %s\n", errbuf);
+        db_close(d);
+        return NULL;
+    }
+    /* CUS-8: pinyin initials of rows written before they existed */
+    if (customers_backfill_initials(d) != DB_OK) {
+        fprintf(stderr, "fincrm: filling name initials: %s\n", db_errmsg(d));
         db_close(d);
         return NULL;
     }

@@ -123,7 +123,7 @@ static int write_record(req *r, const struct access *acc, const struct customer_
         if (fr->access == FIELD_HIDDEN)
             continue;
         const char *v = vals[i];
-        if (v && !c->custodian && fr->masking == MASK_ALL)
+        if (v && field_masked(fr, false, c->custodian))
             v = mask_value(r->a, fr->field, v);
         jw_kstr(w, fr->field, v);
     }
@@ -153,7 +153,7 @@ static int write_record(req *r, const struct access *acc, const struct customer_
     jw_end(w);
     jw_karr(w, "masked");
     for (int i = 0; i < ncustomer_fields; i++)
-        if (vals[i] && rules[i].access != FIELD_HIDDEN && !c->custodian && rules[i].masking == MASK_ALL)
+        if (vals[i] && field_masked(&rules[i], false, c->custodian))
             jw_str(w, rules[i].field);
     jw_end(w);
     jw_karr(w, "fields");

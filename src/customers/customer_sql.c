@@ -5,6 +5,7 @@
  */
 #include "core/util.h"
 #include "customer.h"
+#include "pinyin.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,12 +69,12 @@ int customer_sql_insert(db *d, arena *a, const struct customer_row *row, int64_t
     snprintf(tmp, sizeof tmp, "N%lld-%lld-%llu", (long long)row->created_by, (long long)row->at,
              (unsigned long long)__atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
     const char *const *v = row->v;
-    /* name_initials: C */
     int rc = db_run(d,
-                    "INSERT INTO customers (customer_no, kind, status, name, gender, birth_date, id_type, id_number, "
-                    "mobile, address, occupation, employer, source, unit_id, manager_id, created_by, created_at, "
-                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "sssssssssssssisiii", tmp, v[CF_KIND], row->status, v[CF_NAME], v[CF_GENDER], v[CF_BIRTH_DATE],
+                    "INSERT INTO customers (customer_no, kind, status, name, name_initials, gender, birth_date, id_type, "
+                    "id_number, mobile, address, occupation, employer, source, unit_id, manager_id, created_by, "
+                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "ssssssssssssssisiii", tmp, v[CF_KIND], row->status, v[CF_NAME], name_initials(a, v[CF_NAME]),
+                    v[CF_GENDER], v[CF_BIRTH_DATE],
                     v[CF_ID_TYPE], v[CF_ID_NUMBER], v[CF_MOBILE], v[CF_ADDRESS], v[CF_OCCUPATION], v[CF_EMPLOYER],
                     v[CF_SOURCE], row->unit_id,
                     row->manager_id ? arena_printf(a, "%lld", (long long)row->manager_id) : NULL, row->created_by,
@@ -95,6 +96,8 @@ int customer_sql_update(db *d, arena *a, int64_t id, const char *const *v, const
     for (int i = 0; i < CF_COUNT; i++)
         if (changed[i]) {
             sqlb_add(&q, arena_printf(a, ", %s = ?", customer_input_fields[i]), v[i] ? "s" : "n", v[i]);
+            if (i == CF_NAME) /* CUS-8: the initials follow the name */
+                sqlb_add(&q, ", name_initials = ?", "s", name_initials(a, v[i]));
         }
     sqlb_add(&q, ", updated_at = ? WHERE id = ?", "ii", at, id);
     db_stmt *st = sqlb_prepare(&q, d);

@@ -193,11 +193,11 @@ int handle_group_customers(req *r)
         return fail_db(r, "group");
     if (!found)
         return req_fail(r, E_NOT_FOUND, NULL);
-    struct customer_filter f;
-    if (!customer_filter_from_query(r, &f))
+    struct customer_filter *f = arena_alloc(r->a, sizeof *f);
+    if (!customer_filter_from_query(r, f))
         return req_status(r);
-    f.group_id = id;
-    return customers_list(r, &f);
+    f->group_id = id;
+    return customers_list(r, f);
 }
 
 static int change_members(req *r, bool add)

@@ -119,11 +119,11 @@ int handle_customer_star_clear(req *r)
 
 int handle_stars_list(req *r)
 {
-    struct customer_filter f;
-    if (!customer_filter_from_query(r, &f))
+    struct customer_filter *f = arena_alloc(r->a, sizeof *f);
+    if (!customer_filter_from_query(r, f))
         return req_status(r);
-    f.starred = true;
-    return customers_list(r, &f);
+    f->starred = true;
+    return customers_list(r, f);
 }
 
 /* ---- CUS-17 levels ------------------------------------------------------------------- */

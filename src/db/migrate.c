@@ -35,6 +35,8 @@ EMBED(m0013_sqlite, "migrations/0013_customer_records.sql");
 EMBED(m0013_pg, "migrations/0013_customer_records.pg.sql");
 EMBED(m0014_sqlite, "migrations/0014_customer_classify.sql");
 EMBED(m0014_pg, "migrations/0014_customer_classify.pg.sql");
+EMBED(m0015_sqlite, "migrations/0015_customer_search.sql");
+EMBED(m0015_pg, "migrations/0015_customer_search.pg.sql");
 
 static const struct migration {
     int version;
@@ -54,6 +56,7 @@ static const struct migration {
     {12, m0012_sqlite, m0012_pg},
     {13, m0013_sqlite, m0013_pg},
     {14, m0014_sqlite, m0014_pg},
+    {15, m0015_sqlite, m0015_pg},
 };
 
 int db_schema_version(db *d)

@@ -15,7 +15,7 @@
  * stay exactly what the migrations made; rows are formatted with our own digit
  * writers, not printf; SQLite reuses one prepared 64-row INSERT (≈15 % faster than
  * one row per statement), PostgreSQL sends 2,000 rows per statement as
- * `INSERT … SELECT FROM unnest(array, array, …)` (15 parameters whatever the rows).
+ * `INSERT … SELECT FROM unnest(array, array, …)` (16 parameters whatever the rows).
  *
  * Any failure rolls everything back: nothing is half-written.
  */
@@ -23,6 +23,7 @@
 
 #include "auth/auth.h"
 #include "core/util.h"
+#include "customers/pinyin.h"
 #include "customers/classify.h"
 #include "demo/demo_names.h"
 
@@ -51,7 +52,7 @@
 #define AREAS_PER_COUNTY 3
 
 #define PG_BATCH_ROWS 2000                     /* customers per INSERT on PostgreSQL */
-#define SQ_BATCH_ROWS 64                       /* customers per INSERT on SQLite (15 parameters each) */
+#define SQ_BATCH_ROWS 64                       /* customers per INSERT on SQLite (16 parameters each) */
 #define KEYSET_MAX_ENTRIES (UINT32_C(1) << 24) /* beyond this, uniqueness is not enforced */
 
 /* ---- pseudo-random numbers: splitmix64 ------------------------------------------------ */
@@ -669,8 +670,8 @@ struct row {
     int64_t id, unit_id, manager_id, created_at, updated_at;
     const char *kind, *status, *gender, *id_type, *source;
     int64_t missing_info;
-    char no[16], name[96], birth[12], id_number[20], mobile[12], address[192];
-    size_t no_len, name_len, id_number_len, address_len;
+    char no[16], name[96], birth[12], id_number[20], mobile[12], address[192], initials[96];
+    size_t no_len, name_len, id_number_len, address_len, initials_len;
     bool has_birth;
 };
 
@@ -862,6 +863,8 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
     put_address(r, br->county, br->town, corporate, &p);
     w->address_len = (size_t)(p - w->address);
     assert(w->address_len < sizeof w->address && w->name_len < sizeof w->name);
+    w->name[w->name_len] = '\0'; /* names are written without a terminator */
+    w->initials_len = pinyin_initials(w->name, w->initials, sizeof w->initials); /* CUS-8 */
 
     /* created in id order over the three years before the epoch, at a random moment of
      * the row's slice; half of them updated since */
@@ -885,8 +888,8 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
 
 #define CUSTOMER_COLUMNS                                                                                               \
     "id, customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, address, unit_id, "          \
-    "manager_id, created_at, updated_at, source, missing_info"
-#define NCOLS 17
+    "manager_id, created_at, updated_at, source, missing_info, name_initials"
+#define NCOLS 18
 
 struct abuf {
     char *p;
@@ -977,6 +980,7 @@ static int sq_bind_row(db_stmt *st, int k, const struct row *w)
     rc |= db_bind_int64(st, b + 15, w->updated_at);
     rc |= db_bind_text(st, b + 16, w->source);
     rc |= db_bind_int64(st, b + 17, w->missing_info);
+    rc |= db_bind_textn(st, b + 18, w->initials, w->initials_len);
     return rc;
 }
 
@@ -984,7 +988,7 @@ static int sq_bind_row(db_stmt *st, int k, const struct row *w)
 static char *sq_insert_sql(int nrows)
 {
     static const char head[] = "INSERT INTO customers (" CUSTOMER_COLUMNS ") VALUES ";
-    static const char group[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static const char group[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     char *sql = xmalloc(sizeof head + (size_t)nrows * sizeof group), *p = sql;
     put_str(&p, head);
     for (int k = 0; k < nrows; k++) {
@@ -1055,6 +1059,7 @@ static int loader_add(struct loader *l, const struct row *w)
     arr_sep(&l->col[16], first); /* 0 is a value here, not NULL */
     abuf_reserve(&l->col[16], 2);
     l->col[16].p[l->col[16].len++] = (char)('0' + w->missing_info);
+    arr_text(&l->col[17], first, w->initials, w->initials_len);
     return ++l->rows >= PG_BATCH_ROWS ? loader_flush(l) : 0;
 }
 
@@ -1113,7 +1118,7 @@ static int load_customers(struct demo *g, long n, uint64_t seed)
         l.st = db_prepare(g->d, "INSERT INTO customers (" CUSTOMER_COLUMNS ") SELECT * FROM unnest("
                                 "?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
                                 "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], "
-                                "?::bigint[], ?::bigint[], ?::text[], ?::int[])");
+                                "?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[])");
     } else {
         char *sql = sq_insert_sql(SQ_BATCH_ROWS);
         l.st = db_prepare(g->d, sql);

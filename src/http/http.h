@@ -87,6 +87,9 @@ int req_fail(req *r, err e, const char *field);    /* sets the error; returns it
 void req_header(req *r, const char *name, const char *value); /* value copied into the arena */
 const char *req_in_header(req *r, const char *name);
 const char *req_query(req *r, const char *name);
+/* Every value of a repeated query parameter (?f=a&f=b): fills out[0..max) and
+ * returns how many there are (may exceed max). */
+int req_query_all(req *r, const char *name, const char **out, int max);
 
 /* Body helpers: the body as a JSON object, and typed fields of it. On failure they
  * set the request's error (code and field) and return NULL / false. */

@@ -10,6 +10,7 @@
 #include "core/json_in.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "customers/customers.h"
 #include "http.h"
 
 #include <microhttpd.h>
@@ -101,6 +102,31 @@ const char *req_in_header(req *r, const char *name)
 const char *req_query(req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct query_all {
+    const char *name;
+    const char **out;
+    int max, n;
+};
+
+static enum MHD_Result query_all_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct query_all *qa = cls;
+    if (key && strcmp(key, qa->name) == 0) {
+        if (qa->n < qa->max)
+            qa->out[qa->n] = value ? value : "";
+        qa->n++;
+    }
+    return MHD_YES;
+}
+
+int req_query_all(req *r, const char *name, const char **out, int max)
+{
+    struct query_all qa = {name, out, max, 0};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_all_cb, &qa);
+    return qa.n;
 }
 
 json_t *req_json_object(req *r)
@@ -531,6 +557,8 @@ int serve(void)
         return 1;
     }
     int rc = db_migrate(d, errbuf, sizeof errbuf);
+    if (rc == DB_OK && (rc = customers_backfill_initials(d)) != DB_OK) /* CUS-8 */
+        snprintf(errbuf, sizeof errbuf, "filling name initials: %s", db_errmsg(d));
     server_db_kind = db_kind_name(d);
     db_close(d);
     if (rc != DB_OK) {

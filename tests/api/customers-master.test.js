@@ -199,3 +199,12 @@ test('CUS-4 the missing-information mark, its form, and the configurable require
   await admin.put('/api/v1/customer-required-fields', { fields: ['id_number', 'mobile', 'address', 'source'] });
   assert.equal((await admin.get(`${C}/${id}`)).json.missing_info, false);
 });
+
+test('CUS-8 a created or renamed customer is found by the pinyin initials of its name', async () => {
+  const { json: { id } } = await admin.post(C, person({ name: '欧阳明珠' }));
+  const found = async (q) => (await admin.get(`${C}?q=${q}&size=100`)).json.items.some((c) => c.id === id);
+  assert.ok(await found('oymz'), 'found by the initials of the new name');
+  assert.equal((await admin.patch(`${C}/${id}`, { name: '司马光' })).status, 200);
+  assert.ok(await found('smg'), 'found by the initials of the changed name');
+  assert.ok(!(await found('oymz')), 'the old initials are gone');
+});
