@@ -179,3 +179,25 @@ test('CUS-16 CUS-7 on the phone a custodian sees the tags and stars a customer',
   await page.locator('[data-testid^="m-customer-tag-"]').first().waitFor()
   await context.close()
 })
+
+test('CUS-7 the 客户查询 toolbar tags the selected customers in a batch', async () => {
+  const context = await pcContext(browser)
+  const page = await context.newPage()
+  await login(page)
+  await page.goto(BASE + '/customers')
+  const rows = page.getByTestId('customers-table').locator('.el-table__body tr')
+  await rows.nth(1).waitFor()
+  for (let i = 0; i < 2; i++) await rows.nth(i).locator('.el-checkbox').click()
+  await page.getByTestId('customer-batch-actions').getByTestId('tag-batch-open').click()
+  const dialog = page.getByTestId('tag-batch-dialog')
+  await dialog.getByTestId('tag-batch-tag').locator('.el-select').click()
+  await page.getByTestId('tag-batch-opt-' + tagName).click()
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/customer-tags/batch')),
+    dialog.getByTestId('tag-batch-submit').click(),
+  ])
+  assert.equal(res.status(), 200)
+  assert.equal((await res.json()).requested, 2)
+  await dialog.getByTestId('tag-batch-result').waitFor()
+  await context.close()
+})
