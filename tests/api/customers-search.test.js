@@ -37,8 +37,11 @@ const h = useServer({
     own = sqlIds(h.srv, `SELECT id FROM customers WHERE manager_id = ${cm} ORDER BY id`);
     assert.ok(own.length >= 6, `cm00001 holds ${own.length} customers`);
     [zhangSan, zhangSanFeng, shan] = own;
-    // names written without initials: the backfill of `fincrm init` computes them (CUS-8)
-    sql(h.srv, `UPDATE customers SET name = '张三', name_initials = NULL WHERE id = ${zhangSan};
+    // names written without initials: the backfill of `fincrm init` computes them (CUS-8);
+    // the demo's star levels and key customers (CUS-16, CUS-17) are cleared: the filters count exact sets
+    sql(h.srv, `UPDATE customers SET level = NULL, level_set_at = NULL WHERE level IS NOT NULL;
+      DELETE FROM customer_stars;
+      UPDATE customers SET name = '张三', name_initials = NULL WHERE id = ${zhangSan};
       UPDATE customers SET name = '张三丰', name_initials = NULL WHERE id = ${zhangSanFeng};
       UPDATE customers SET name = '单田芳', name_initials = NULL WHERE id = ${shan};
       UPDATE customers SET watch_list = 'grey', level = 'A', source = 'referral', occupation = '教师',
