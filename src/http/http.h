@@ -34,6 +34,7 @@ typedef struct req {
     const struct route *route;
     char *body;
     size_t body_len, body_cap;
+    size_t max_body;           /* this route's body limit */
     json_t *json;              /* the parsed body, owned by the request */
     char request_id[32];
     const char *client_ip;
@@ -49,6 +50,8 @@ typedef struct req {
     err error;                 /* set by req_fail() */
     const char *error_field;
     bool captcha_required;     /* AUTH-2: the error body says the next login needs a captcha */
+    int out_fd;                /* > 0: the response body is this file (out_fd_size bytes), not out */
+    uint64_t out_fd_size;
 } req;
 
 typedef int (*handler_fn)(req *r);
@@ -59,6 +62,7 @@ enum route_flags {
     ROUTE_LOGIN = 1 << 1,   /* the login route: no session, no CSRF, JSON body */
     ROUTE_NODB = 1 << 2,    /* answers without the database (liveness, metrics) */
     ROUTE_PWCHANGE = 1 << 3, /* allowed while the user must still change a one-time password */
+    ROUTE_RAW = 1 << 4,     /* the body is a file of any type (an upload), up to server_cfg.max_upload */
 };
 
 /* What rows a route returns, declared so that the data scope (ORG-4) cannot be
@@ -133,6 +137,7 @@ struct server_config {
     const char *web_dir;     /* built UI, or NULL */
     int threads;
     size_t max_body;         /* bytes */
+    size_t max_upload;       /* bytes of a ROUTE_RAW body (a file upload) */
     unsigned idle_timeout_s;
     size_t max_header;       /* bytes of request line + headers per connection */
     bool access_log;

@@ -7,6 +7,7 @@
  * metrics. SIGTERM/SIGINT stop accepting, let requests in flight finish, and exit.
  */
 #include "auth/auth.h"
+#include "customers/import.h"
 #include "core/json_in.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -31,6 +32,7 @@ struct server_config server_cfg = {
     .listen = "127.0.0.1:8080",
     .threads = 0,
     .max_body = 10u << 20,
+    .max_upload = 20u << 20,
     .idle_timeout_s = 60,
     .max_header = 32u << 10,
     .access_log = true,
@@ -220,7 +222,8 @@ static int dispatch(req *r)
     if (!(found->flags & ROUTE_NODB) && !(r->db = thread_db()))
         return req_fail(r, E_UNAVAILABLE, NULL);
 
-    if ((found->flags & ROUTE_LOGIN || r->body_len > 0) && is_state_changing(r->method) && !is_json_content(r))
+    if ((found->flags & ROUTE_LOGIN || r->body_len > 0) && is_state_changing(r->method) && !(found->flags & ROUTE_RAW) &&
+        !is_json_content(r))
         return req_fail(r, E_UNSUPPORTED_MEDIA_TYPE, NULL);
     if (found->flags & ROUTE_SESSION) {
         err e = auth_session_load(r);
@@ -297,8 +300,17 @@ static enum MHD_Result respond(req *r)
         }
         if (r->error)
             write_error_body(r);
+        if (r->out_fd > 0 && r->error) {
+            close(r->out_fd);
+            r->out_fd = 0;
+        }
         size_t len = status == 204 ? 0 : r->out.len;
-        resp = MHD_create_response_from_buffer(len, jw_take(&r->out), MHD_RESPMEM_MUST_FREE);
+        if (r->out_fd > 0) { /* a file built for this response (an export); MHD closes it */
+            resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
+            r->out_fd = 0;
+        } else {
+            resp = MHD_create_response_from_buffer(len, jw_take(&r->out), MHD_RESPMEM_MUST_FREE);
+        }
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 r->content_type ? r->content_type : "application/json; charset=utf-8");
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -358,6 +370,16 @@ static const char *forwarded_client(arena *a, const char *xff)
     return arena_strdup(a, buf);
 }
 
+/* The body limit of the request's route: uploads (ROUTE_RAW) may be larger. */
+static size_t body_limit(req *r)
+{
+    for (int i = 0; i < nroutes; i++)
+        if ((routes[i].flags & ROUTE_RAW) && strcmp(routes[i].method, r->method) == 0 &&
+            route_match(routes[i].path, r->path, NULL))
+            return server_cfg.max_upload > server_cfg.max_body ? server_cfg.max_upload : server_cfg.max_body;
+    return server_cfg.max_body;
+}
+
 static req *req_new(struct MHD_Connection *conn, const char *method, const char *url)
 {
     arena *a = arena_new(8192);
@@ -406,13 +428,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!r) { /* first call: headers only; answer on a later call (keeps keep-alive) */
         r = req_new(conn, method, url);
         *con_cls = r;
+        r->max_body = body_limit(r);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > server_cfg.max_body) {
+        unsigned long long clen = cl ? strtoull(cl, NULL, 10) : 0;
+        if (clen > r->max_body) {
             req_fail(r, E_BODY_TOO_LARGE, NULL);
             /* Far beyond the limit: answer now and let MHD close the connection
              * rather than read it all. */
-            if (strtoull(cl, NULL, 10) > 4 * server_cfg.max_body)
+            if (clen > 4 * r->max_body)
                 return respond(r);
+        } else if (clen > 64u << 10) { /* a large upload: one allocation, not a doubling series */
+            r->body = arena_alloc(r->a, (size_t)clen + 1);
+            r->body_cap = (size_t)clen + 1;
         }
         return MHD_YES;
     }
@@ -421,7 +448,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         if (r->error) /* already refused: drain */
             return MHD_YES;
-        if (r->body_len + n > server_cfg.max_body) {
+        if (r->body_len + n > r->max_body) {
             req_fail(r, E_BODY_TOO_LARGE, NULL);
             r->body = NULL;
             r->body_len = 0;
@@ -456,6 +483,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
     if (r->json)
         json_decref(r->json);
+    if (r->out_fd > 0)
+        close(r->out_fd);
     jw_dispose(&r->out);
     arena_free(r->a);
     metrics_in_flight(-1);
@@ -523,6 +552,7 @@ int serve(void)
         log_error("%s", errbuf);
         return 1;
     }
+    imports_resume(); /* CUS-12: imports a stop cut off go on from their last batch */
 
     /* The daemons' threads inherit this mask; the main thread waits for the signal. */
     sigset_t set;
