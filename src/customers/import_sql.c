@@ -80,10 +80,10 @@ int import_sql_running_of(db *d, int64_t user_id, int64_t *n)
 int import_sql_start(db *d, int64_t id, const char *options, const char *target, int64_t target_user,
                      int64_t target_unit, bool *started)
 {
-    db_stmt *st = db_query(d,
-                           "UPDATE customer_imports SET state = 'running', options = ?, target = ?, target_user = ?, "
-                           "target_unit = ?, started_at = ? WHERE id = ? AND state = 'uploaded' RETURNING id",
-                           "ssiiii", options, target, target_user, target_unit, now_ms(), id);
+    static const char sql[] = "UPDATE customer_imports SET state = 'running', options = ?, target = ?, target_user = ?, "
+                              "target_unit = ?, started_at = ? WHERE id = ? AND state = 'uploaded' RETURNING id";
+    db_stmt *st = target_user ? db_query(d, sql, "ssiiii", options, target, target_user, target_unit, now_ms(), id)
+                              : db_query(d, sql, "ssniii", options, target, target_unit, now_ms(), id);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
