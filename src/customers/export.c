@@ -76,7 +76,7 @@ static const char *disposition(arena *a, const char *filename)
     }
     *p = *q = '\0';
     const char *dot = strrchr(filename, '.');
-    if (q == ascii || (dot && strcmp(ascii, dot) == 0)) /* nothing ASCII left but the extension */
+    if (strlen(enc) != strlen(ascii)) /* not all ASCII: a plain name for old clients */
         ascii = arena_printf(a, "download%s", dot ? dot : "");
     return arena_printf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
 }
