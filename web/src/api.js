@@ -48,15 +48,17 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * request('GET', '/auth/me') → parsed JSON body (null for 204).
  * options.handle401 = false: do not redirect to login on auth.unauthenticated.
  * options.stepUp = false: do not ask for the password on auth.step_up_required.
+ * options.raw = a File/Blob: sent as the body as it is (uploads), instead of JSON.
  */
 export async function request(method, path, body, options = {}) {
-  const { handle401 = true, stepUp = true, signal } = options
+  const { handle401 = true, stepUp = true, signal, raw } = options
   method = method.toUpperCase()
   const headers = {
     Accept: 'application/json',
     'Accept-Language': currentLocale() === 'en' ? 'en' : 'zh-CN',
   }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (raw) headers['Content-Type'] = raw.type || 'application/octet-stream'
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
 
   let res
@@ -64,7 +66,7 @@ export async function request(method, path, body, options = {}) {
     res = await fetch(API_BASE + path, {
       method,
       headers,
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body: raw || (body !== undefined ? JSON.stringify(body) : undefined),
       credentials: 'same-origin',
       cache: 'no-store',
       signal,

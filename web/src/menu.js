@@ -11,6 +11,8 @@ export const pcMenu = [
     children: [
       { key: 'customer-query', titleKey: 'menu.customerQuery', icon: 'Search', path: '/customers',
         permission: 'customers.view' },
+      { key: 'customer-import', titleKey: 'customerIO.menu', icon: 'Upload', path: '/customers/import',
+        permission: 'customers.import' },
     ],
   },
   {

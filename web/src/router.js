@@ -32,6 +32,8 @@ const routes = [
       { path: 'customers', name: 'customers', component: () => import('./pc/customers/CustomersPage.vue'),
         meta: { titleKey: 'menu.customerQuery', parentKey: 'menu.customersGroup', twin: '/m/customers',
           permission: 'customers.view' } },
+      { path: 'customers/import', name: 'customer-import', component: () => import('./pc/customers/ImportPage.vue'),
+        meta: { titleKey: 'customerIO.menu', parentKey: 'menu.customersGroup', permission: 'customers.import' } },
       { path: 'admin/org', name: 'admin-org', component: () => import('./pc/admin/OrgPage.vue'),
         meta: { titleKey: 'menu.adminOrg', parentKey: 'menu.admin', permission: ['org.manage', 'users.view'] } },
       { path: 'admin/users', name: 'admin-users', component: () => import('./pc/admin/UsersPage.vue'),
