@@ -112,6 +112,7 @@ fuzz: deps
 
 bench: deps all
 	bash bench/run.sh
+	bash bench/io.sh
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC) $(wildcard tests/fuzz/*.c)
