@@ -59,6 +59,7 @@ int customers_handover_count(db *d, int64_t user_id, int64_t *n);
 int customers_handover_move(db *d, int64_t from, int64_t to, int64_t handover_id, int64_t *n);
 
 int handle_customers_list(req *r);
+/* The full record and the reveal: customer_record_http.c (customer.h). */
 int handle_customer_get(req *r);
 int handle_customer_reveal(req *r);
 

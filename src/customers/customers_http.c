@@ -1,6 +1,6 @@
 /*
- * customers_http.c — the scoped customer list, the full record and the reveal of
- * a masked value. Field security (ORG-6) and masking (AUTH-8) are applied while
+ * customers_http.c — the scoped customer list (the full record and the reveal of a
+ * masked value are in customer_record_http.c). Field security (ORG-6) and masking (AUTH-8) are applied while
  * each row is written: hidden fields are left out, masked ones carry stars unless
  * the caller is the customer's custodian, and the row lists what was masked.
  */
@@ -132,76 +132,4 @@ int handle_customers_list(req *r)
     if (!acc || load_rules(r, acc, ctx.rules) != DB_OK)
         return req_fail(r, E_INTERNAL, NULL);
     return req_paged_list(r, list_query, list_row, &ctx);
-}
-
-/* Finds one customer inside the caller's scope; DB_ROW leaves st on the row. */
-static int find_one(req *r, const struct access *acc, int64_t id, db_stmt **st)
-{
-    sqlb q = {.a = r->a};
-    customers_sql_query(&q, acc, NULL, id, false);
-    if (!(*st = sqlb_prepare(&q, r->db)))
-        return DB_ERROR;
-    int rc = db_step(*st);
-    if (rc != DB_ROW)
-        db_reset(*st);
-    return rc;
-}
-
-int handle_customer_get(req *r)
-{
-    const struct access *acc = req_scope(r);
-    struct field_rule rules[MAX_FIELDS];
-    int64_t id;
-    if (!req_param_id(r, 0, &id))
-        return req_status(r);
-    if (!acc || load_rules(r, acc, rules) != DB_OK)
-        return req_fail(r, E_INTERNAL, NULL);
-    db_stmt *st;
-    int rc = find_one(r, acc, id, &st);
-    if (rc != DB_ROW) /* outside the scope looks the same as absent */
-        return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
-    write_customer(r, st, rules, false);
-    db_reset(st);
-    /* AUTH-7: viewing the full record is recorded */
-    if (req_audit(r, "customer.viewed", "customer", id, NULL) != DB_OK)
-        return req_fail(r, E_INTERNAL, NULL);
-    return 200;
-}
-
-int handle_customer_reveal(req *r)
-{
-    const struct access *acc = req_scope(r);
-    int64_t id;
-    if (!req_param_id(r, 0, &id))
-        return req_status(r);
-    const char *field = req_body_str(r, "field");
-    if (!field)
-        return req_status(r);
-    if (!acc)
-        return req_fail(r, E_INTERNAL, NULL);
-    const struct field_info *fi = customer_field_find(field);
-    if (!fi)
-        return req_fail(r, E_FIELD_INVALID, "field");
-    struct field_rule rule = field_rule_of(r->db, acc->role_id, field);
-    db_stmt *st;
-    int rc = find_one(r, acc, id, &st);
-    if (rc != DB_ROW)
-        return req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
-    bool custodian = is_custodian(st);
-    bool is_masked = rule.access != FIELD_HIDDEN && !custodian && rule.masking != MASK_NONE;
-    int col = field_col(field);
-    const char *value = db_col_null(st, col) ? NULL : arena_strdup(r->a, db_col_text(st, col));
-    db_reset(st);
-    if (!is_masked)
-        return req_fail(r, E_FIELD_NOT_MASKED, "field");
-
-    /* AUTH-8: who saw whose number, when — committed before the value leaves */
-    const char *detail = arena_printf(r->a, "{\"field\":\"%s\"}", fi->field);
-    if (req_audit(r, "customer.revealed", "customer", id, detail) != DB_OK)
-        return req_fail(r, E_INTERNAL, NULL);
-    jw_obj(&r->out);
-    jw_kstr(&r->out, "field", fi->field);
-    jw_kstr(&r->out, "value", value);
-    jw_end(&r->out);
-    return 200;
 }

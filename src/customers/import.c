@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/sheet.h"
 #include "core/util.h"
+#include "customer.h"
 #include "customers.h"
 #include "import.h"
 
@@ -160,8 +161,8 @@ static const struct {
     {"phone_invalid", "手机号码格式不正确（应为 11 位手机号）", "Not a mobile phone number (11 digits)"},
     {"source_unknown", "客户来源不在已配置的来源中", "Not one of the configured customer sources"},
     {"kind_invalid", "客户类型应为 对私 或 对公", "The kind must be individual or corporate"},
-    {"id_type_invalid", "证件类型应为 居民身份证、统一社会信用代码 或 护照",
-     "The ID type must be resident ID, unified social credit code or passport"},
+    {"id_type_invalid", "证件类型不是已配置的类型（或与客户类型不符）",
+     "Not a configured ID type (or not one for the customer's kind)"},
     {"id_number_invalid", "证件号码不正确（18 位居民身份证号码校验失败）",
      "Invalid ID number (the 18-digit resident ID check failed)"},
     {"gender_invalid", "性别应为 男 或 女", "The gender must be male or female"},
@@ -303,25 +304,6 @@ static const char *date_norm(arena *a, const char *v)
     return arena_printf(a, "%04d-%02d-%02d", y, m, d);
 }
 
-/* GB 11643 resident ID: 17 digits, a valid birth date, the check character. */
-/* lead: use A's validator */
-static bool resident_id_ok(const char *id)
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char check[] = "10X98765432";
-    if (strlen(id) != 18)
-        return false;
-    int sum = 0;
-    for (int i = 0; i < 17; i++) {
-        if (id[i] < '0' || id[i] > '9')
-            return false;
-        sum += (id[i] - '0') * w[i];
-    }
-    int y = (id[6] - '0') * 1000 + (id[7] - '0') * 100 + (id[8] - '0') * 10 + (id[9] - '0');
-    int m = (id[10] - '0') * 10 + (id[11] - '0'), d = (id[12] - '0') * 10 + (id[13] - '0');
-    return date_ok(y, m, d) && check[sum % 11] == id[17];
-}
-
 static bool is_any(const char *v, const char *const *words)
 {
     for (; *words; words++)
@@ -448,7 +430,7 @@ static enum outcome check_row(struct job *j, const struct sheet_row *row, struct
         return bad(j, IF_KIND, v[IF_KIND], "kind_invalid", false);
 
     static const char *const resident[] = {"resident_id", "居民身份证", "身份证", "二代身份证", NULL};
-    static const char *const uscc[] = {"uscc", "统一社会信用代码", "营业执照", NULL};
+    static const char *const uscc[] = {"uscc", "统一社会信用代码", NULL};
     static const char *const passport[] = {"passport", "护照", NULL};
     if (!v[IF_ID_TYPE])
         v[IF_ID_TYPE] = strcmp(v[IF_KIND], "corporate") == 0 ? "uscc" : "resident_id";
@@ -458,8 +440,14 @@ static enum outcome check_row(struct job *j, const struct sheet_row *row, struct
         v[IF_ID_TYPE] = "uscc";
     else if (is_any(v[IF_ID_TYPE], passport))
         v[IF_ID_TYPE] = "passport";
-    else
-        return bad(j, IF_ID_TYPE, v[IF_ID_TYPE], "id_type_invalid", false);
+    /* else: the code of another configured ID type, checked below */
+    if (cell(row, j->o.col[IF_ID_TYPE])) { /* a type the file names must be configured for the kind (CUS-1) */
+        int ok = customer_sql_id_type_ok(j->d, v[IF_ID_TYPE], v[IF_KIND]);
+        if (ok < 0)
+            return OUT_DBERR;
+        if (!ok)
+            return bad(j, IF_ID_TYPE, v[IF_ID_TYPE], "id_type_invalid", false);
+    }
 
     if (v[IF_ID_NUMBER]) {
         char *id = arena_strdup(a, v[IF_ID_NUMBER]);
@@ -467,9 +455,9 @@ static enum outcome check_row(struct job *j, const struct sheet_row *row, struct
             if (*p >= 'a' && *p <= 'z')
                 *p = (char)(*p - 32);
         v[IF_ID_NUMBER] = id;
-        if (strcmp(v[IF_ID_TYPE], "resident_id") == 0 && !resident_id_ok(id))
+        if (strcmp(v[IF_ID_TYPE], "resident_id") == 0 && !resident_id_valid(id, NULL, NULL))
             return bad(j, IF_ID_NUMBER, v[IF_ID_NUMBER], "id_number_invalid", false);
-        if (strcmp(v[IF_ID_TYPE], "uscc") == 0 && strlen(id) != 18)
+        if (strcmp(v[IF_ID_TYPE], "uscc") == 0 && !uscc_valid(id))
             return bad(j, IF_ID_NUMBER, v[IF_ID_NUMBER], "id_number_invalid", false);
     }
 
@@ -575,11 +563,20 @@ static enum outcome take_row(struct job *j, const struct sheet_row *row)
         out = OUT_UPDATED;
     } else {
         c.temp_no = arena_printf(j->ra, "import-%lld-%lld", (long long)j->st.id, (long long)row->no);
-        int rc = import_sql_insert(j->d, &c, &id);
-        if (rc != DB_OK)
+        /* CUS-1: existing when the bank knows the identity, else potential */
+        int known = v[IF_ID_NUMBER] ? customer_sql_bank_known(j->d, v[IF_ID_TYPE], v[IF_ID_NUMBER]) : 0;
+        if (known < 0)
+            return OUT_DBERR;
+        c.status = known ? "existing" : "potential";
+        if (import_sql_insert(j->d, &c, &id) != DB_OK)
+            return OUT_DBERR;
+        /* CUS-3: the importer collected a potential customer and sees it */
+        if (!known && customer_sql_staff_add(j->d, id, j->st.user_id, "collector", 0, c.now) != DB_OK)
             return OUT_DBERR;
         out = OUT_INSERTED;
     }
+    if (customer_missing_recount(j->d, id) != DB_OK) /* CUS-4 */
+        return OUT_DBERR;
     for (int i = 0; i < ntags; i++)
         if (import_sql_tag_add(j->d, id, tags[i], j->st.user_id, c.now) != DB_OK)
             return OUT_DBERR;

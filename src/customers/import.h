@@ -109,6 +109,7 @@ struct import_customer {
     const char *v[IF_COUNT]; /* normalised values; NULL: not given */
     int64_t unit_id, manager_id, created_by, now;
     const char *temp_no;     /* a unique placeholder until the number is assigned */
+    const char *status;      /* potential | existing (CUS-1) */
 };
 int import_sql_insert(db *d, const struct import_customer *c, int64_t *id);
 int import_sql_update(db *d, int64_t id, const struct import_customer *c);

@@ -171,19 +171,18 @@ int import_sql_insert(db *d, const struct import_customer *c, int64_t *id)
 {
     const char *const *v = c->v;
     /* name_initials: C (pinyin initials are filled by C's name_initials() once merged) */
-    /* status: potential until A's ID-type mapping decides existing vs potential (CUS-1) */
     static const char sql[] =
         "INSERT INTO customers (customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, "
         "address, occupation, employer, source, unit_id, manager_id, created_by, created_at, updated_at) "
-        "VALUES (?, ?, 'potential', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     const char *no = v[IF_CUSTOMER_NO] ? v[IF_CUSTOMER_NO] : c->temp_no;
     int rc;
     if (c->manager_id)
-        rc = db_run(d, sql, "ssssssssssssiiiii", no, v[IF_KIND], v[IF_NAME], v[IF_GENDER], v[IF_BIRTH_DATE],
+        rc = db_run(d, sql, "sssssssssssssiiiii", no, v[IF_KIND], c->status, v[IF_NAME], v[IF_GENDER], v[IF_BIRTH_DATE],
                     v[IF_ID_TYPE], v[IF_ID_NUMBER], v[IF_MOBILE], v[IF_ADDRESS], v[IF_OCCUPATION], v[IF_EMPLOYER],
                     v[IF_SOURCE], c->unit_id, c->manager_id, c->created_by, c->now, c->now);
     else /* no custodian: the unit's unassigned customers */
-        rc = db_run(d, sql, "ssssssssssssiniii", no, v[IF_KIND], v[IF_NAME], v[IF_GENDER], v[IF_BIRTH_DATE],
+        rc = db_run(d, sql, "sssssssssssssiniii", no, v[IF_KIND], c->status, v[IF_NAME], v[IF_GENDER], v[IF_BIRTH_DATE],
                     v[IF_ID_TYPE], v[IF_ID_NUMBER], v[IF_MOBILE], v[IF_ADDRESS], v[IF_OCCUPATION], v[IF_EMPLOYER],
                     v[IF_SOURCE], c->unit_id, c->created_by, c->now, c->now);
     if (rc != DB_OK)

@@ -34,7 +34,6 @@ typedef struct req {
     const struct route *route;
     char *body;
     size_t body_len, body_cap;
-    size_t max_body;           /* this route's body limit */
     json_t *json;              /* the parsed body, owned by the request */
     char request_id[32];
     const char *client_ip;
@@ -50,6 +49,7 @@ typedef struct req {
     err error;                 /* set by req_fail() */
     const char *error_field;
     bool captcha_required;     /* AUTH-2: the error body says the next login needs a captcha */
+    size_t body_max;           /* this request's body limit (max_body, or max_upload on ROUTE_RAW routes) */
     int out_fd;                /* > 0: the response body is this file (out_fd_size bytes), not out */
     uint64_t out_fd_size;
 } req;
@@ -62,7 +62,7 @@ enum route_flags {
     ROUTE_LOGIN = 1 << 1,   /* the login route: no session, no CSRF, JSON body */
     ROUTE_NODB = 1 << 2,    /* answers without the database (liveness, metrics) */
     ROUTE_PWCHANGE = 1 << 3, /* allowed while the user must still change a one-time password */
-    ROUTE_RAW = 1 << 4,     /* the body is a file of any type (an upload), up to server_cfg.max_upload */
+    ROUTE_RAW = 1 << 4,      /* the body is a file of any type, up to server_cfg.max_upload (CUS-3) */
 };
 
 /* What rows a route returns, declared so that the data scope (ORG-4) cannot be
@@ -137,13 +137,15 @@ struct server_config {
     const char *web_dir;     /* built UI, or NULL */
     int threads;
     size_t max_body;         /* bytes */
-    size_t max_upload;       /* bytes of a ROUTE_RAW body (a file upload) */
     unsigned idle_timeout_s;
     size_t max_header;       /* bytes of request line + headers per connection */
     bool access_log;
     bool secure_cookies;     /* behind TLS: cookies get Secure */
     const char *trusted_proxies; /* "127.0.0.1,10.0.0.5": peers whose X-Forwarded-For names the client */
     const char *public_url;  /* "https://crm.example.com" as browsers see it (WebAuthn origin, AUTH-6), or NULL */
+    size_t max_upload;       /* bytes of one uploaded file (ROUTE_RAW routes, CUS-3) */
+    size_t max_import;       /* bytes of one customer import file (CUS-12; the reader's limit) */
+    const char *files_dir;   /* where uploaded files are kept (CUS-3) */
 };
 extern struct server_config server_cfg;
 extern const char *server_db_kind; /* "sqlite" or "postgresql", known once serving */

@@ -32,10 +32,12 @@ struct server_config server_cfg = {
     .listen = "127.0.0.1:8080",
     .threads = 0,
     .max_body = 10u << 20,
-    .max_upload = 20u << 20,
     .idle_timeout_s = 60,
     .max_header = 32u << 10,
     .access_log = true,
+    .max_upload = 10u << 20,
+    .max_import = 20u << 20,
+    .files_dir = "data/files",
 };
 
 /* ---- the thread's database connection ------------------------------------- */
@@ -222,8 +224,8 @@ static int dispatch(req *r)
     if (!(found->flags & ROUTE_NODB) && !(r->db = thread_db()))
         return req_fail(r, E_UNAVAILABLE, NULL);
 
-    if ((found->flags & ROUTE_LOGIN || r->body_len > 0) && is_state_changing(r->method) && !(found->flags & ROUTE_RAW) &&
-        !is_json_content(r))
+    if (!(found->flags & ROUTE_RAW) && (found->flags & ROUTE_LOGIN || r->body_len > 0) &&
+        is_state_changing(r->method) && !is_json_content(r))
         return req_fail(r, E_UNSUPPORTED_MEDIA_TYPE, NULL);
     if (found->flags & ROUTE_SESSION) {
         err e = auth_session_load(r);
@@ -370,16 +372,6 @@ static const char *forwarded_client(arena *a, const char *xff)
     return arena_strdup(a, buf);
 }
 
-/* The body limit of the request's route: uploads (ROUTE_RAW) may be larger. */
-static size_t body_limit(req *r)
-{
-    for (int i = 0; i < nroutes; i++)
-        if ((routes[i].flags & ROUTE_RAW) && strcmp(routes[i].method, r->method) == 0 &&
-            route_match(routes[i].path, r->path, NULL))
-            return server_cfg.max_upload > server_cfg.max_body ? server_cfg.max_upload : server_cfg.max_body;
-    return server_cfg.max_body;
-}
-
 static req *req_new(struct MHD_Connection *conn, const char *method, const char *url)
 {
     arena *a = arena_new(8192);
@@ -418,6 +410,17 @@ static req *req_new(struct MHD_Connection *conn, const char *method, const char 
     return r;
 }
 
+/* The body limit of a request: raw uploads (ROUTE_RAW) have their own. */
+static size_t body_limit(req *r)
+{
+    for (int i = 0; i < nroutes; i++)
+        if ((routes[i].flags & ROUTE_RAW) && strcmp(routes[i].method, r->method) == 0 &&
+            route_match(routes[i].path, r->path, NULL))
+            /* the larger of the upload limits; each upload handler checks its own */
+            return server_cfg.max_upload > server_cfg.max_import ? server_cfg.max_upload : server_cfg.max_import;
+    return server_cfg.max_body;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -428,14 +431,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!r) { /* first call: headers only; answer on a later call (keeps keep-alive) */
         r = req_new(conn, method, url);
         *con_cls = r;
-        r->max_body = body_limit(r);
+        r->body_max = body_limit(r);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         unsigned long long clen = cl ? strtoull(cl, NULL, 10) : 0;
-        if (clen > r->max_body) {
+        if (clen > r->body_max) {
             req_fail(r, E_BODY_TOO_LARGE, NULL);
             /* Far beyond the limit: answer now and let MHD close the connection
              * rather than read it all. */
-            if (clen > 4 * r->max_body)
+            if (clen > 4 * r->body_max)
                 return respond(r);
         } else if (clen > 64u << 10) { /* a large upload: one allocation, not a doubling series */
             r->body = arena_alloc(r->a, (size_t)clen + 1);
@@ -448,7 +451,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         if (r->error) /* already refused: drain */
             return MHD_YES;
-        if (r->body_len + n > r->max_body) {
+        if (r->body_len + n > r->body_max) {
             req_fail(r, E_BODY_TOO_LARGE, NULL);
             r->body = NULL;
             r->body_len = 0;
