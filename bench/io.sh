@@ -20,6 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 now() { date +%s.%N; }
+# CPU seconds (user + system) the server has used so far: on a shared machine the wall
+# time depends on the load, this does not
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat"; }
 secs() { printf "%.2f" "$(echo "$2 - $1" | bc)"; }
 
 "$bin" demo --db "sqlite:$tmp/io.db" --customers 1000 --seed 1 >/dev/null
@@ -46,6 +49,7 @@ t0=$(now)
 curl -sf -b "$tmp/cj" -H "X-CSRF-Token: $csrf" -H 'Content-Type: text/csv' --data-binary @"$tmp/in.csv" \
   "$base/api/v1/customer-imports?filename=bench.csv" >"$tmp/up.json"
 t1=$(now)
+c1=$(cpu)
 id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).id)' "$tmp/up.json")
 curl -sf -b "$tmp/cj" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
   -d '{"mapping":{"name":0,"mobile":1,"source":2,"gender":3,"address":4,"occupation":5}}' \
@@ -56,12 +60,15 @@ while :; do
   sleep 0.05
 done
 t2=$(now)
+c2=$(cpu)
 state=$(cat "$tmp/st.json")
 echo "import: $state"
 
 t3=$(now)
+c3=$(cpu)
 curl -sf -b "$tmp/cj" "$base/api/v1/customers/export?format=xlsx" -o "$tmp/out.xlsx"
 t4=$(now)
+c4=$(cpu)
 t5=$(now)
 curl -sf -b "$tmp/cj" "$base/api/v1/customers/export?format=csv" -o "$tmp/out.csv"
 t6=$(now)
@@ -70,9 +77,12 @@ exported=$(($(wc -l <"$tmp/out.csv") - 2))
 upload_s=$(secs "$t0" "$t1"); import_s=$(secs "$t1" "$t2"); xlsx_s=$(secs "$t3" "$t4"); csv_s=$(secs "$t5" "$t6")
 xlsx_kb=$(($(stat -c %s "$tmp/out.xlsx") / 1024))
 echo "upload (read and check $rows rows): ${upload_s} s"
-echo "import of $rows rows (validated, deduplicated, batches of 1,000): ${import_s} s"
-echo "export of $exported rows to XLSX: ${xlsx_s} s (${xlsx_kb} KB); to CSV: ${csv_s} s"
+import_cpu=$(secs "$c1" "$c2"); xlsx_cpu=$(secs "$c3" "$c4")
+load=$(cut -d' ' -f1 /proc/loadavg)
+echo "import of $rows rows (validated, deduplicated, batches of 1,000): ${import_s} s (server CPU ${import_cpu} s)"
+echo "export of $exported rows to XLSX: ${xlsx_s} s (server CPU ${xlsx_cpu} s, ${xlsx_kb} KB); to CSV: ${csv_s} s"
+echo "load average during the run: $load"
 mkdir -p bench/out
 cat >bench/out/io.txt <<OUT
-rows=$rows upload_s=$upload_s import_s=$import_s export_rows=$exported export_xlsx_s=$xlsx_s export_csv_s=$csv_s xlsx_kb=$xlsx_kb
+rows=$rows upload_s=$upload_s import_s=$import_s import_cpu_s=$import_cpu export_rows=$exported export_xlsx_s=$xlsx_s export_xlsx_cpu_s=$xlsx_cpu export_csv_s=$csv_s xlsx_kb=$xlsx_kb load=$load
 OUT

@@ -358,6 +358,8 @@ struct job {
     const char **src_codes, **src_names;
     int nsrc;
     struct phone_seen seen;
+    int64_t lo, hi; /* ids of the customers the batch created */
+    int64_t next_id; /* SQLite: the next id to give in this batch */
     /* the first problem of the current row */
     const char *bad_field, *bad_value, *bad_reason;
 };
@@ -568,14 +570,19 @@ static enum outcome take_row(struct job *j, const struct sheet_row *row)
         if (known < 0)
             return OUT_DBERR;
         c.status = known ? "existing" : "potential";
+        c.id = j->next_id;
         if (import_sql_insert(j->d, &c, &id) != DB_OK)
             return OUT_DBERR;
-        /* CUS-3: the importer collected a potential customer and sees it */
-        if (!known && customer_sql_staff_add(j->d, id, j->st.user_id, "collector", 0, c.now) != DB_OK)
-            return OUT_DBERR;
+        if (j->next_id)
+            j->next_id++;
+        /* collector link and missing-info count: for the whole batch (import_sql_batch_done) */
+        if (!j->lo || id < j->lo)
+            j->lo = id;
+        if (id > j->hi)
+            j->hi = id;
         out = OUT_INSERTED;
     }
-    if (customer_missing_recount(j->d, id) != DB_OK) /* CUS-4 */
+    if (out == OUT_UPDATED && customer_missing_recount(j->d, id) != DB_OK) /* CUS-4 */
         return OUT_DBERR;
     for (int i = 0; i < ntags; i++)
         if (import_sql_tag_add(j->d, id, tags[i], j->st.user_id, c.now) != DB_OK)
@@ -627,7 +634,9 @@ static int finish(struct job *j, const char *state, const char *error)
 {
     struct import_row_state *st = &j->st;
     const char *username;
-    int rc = import_sql_username(j->d, j->ra, st->user_id, &username);
+    int rc = import_sql_batch_done(j->d, j->lo, j->hi, st->user_id, now_ms());
+    if (rc == DB_OK)
+        rc = import_sql_username(j->d, j->ra, st->user_id, &username);
     if (rc == DB_OK)
         rc = import_sql_progress(j->d, st);
     if (rc == DB_OK)
@@ -725,6 +734,10 @@ static void run(struct job *j, int64_t id)
                 break;
             }
             in_tx = true;
+            if (claimed && import_sql_next_id(d, &j->next_id) != DB_OK) {
+                ok = false;
+                break;
+            }
             if (!claimed) { /* another worker has it */
                 db_rollback(d);
                 in_tx = false;
@@ -758,12 +771,14 @@ static void run(struct job *j, int64_t id)
         if (rows_in_tx >= batch) {
             if (pause_ms)
                 usleep((useconds_t)pause_ms * 1000);
-            if (import_sql_progress(d, &j->st) != DB_OK || db_commit(d) != DB_OK) {
+            if (import_sql_batch_done(d, j->lo, j->hi, j->st.user_id, now_ms()) != DB_OK ||
+                import_sql_progress(d, &j->st) != DB_OK || db_commit(d) != DB_OK) {
                 ok = false;
                 break;
             }
             in_tx = false;
             rows_in_tx = 0;
+            j->lo = j->hi = 0;
             arena_clear(j->ra);
         }
     }
@@ -776,6 +791,7 @@ static void run(struct job *j, int64_t id)
         if (in_tx)
             db_rollback(d);
         in_tx = false;
+        j->lo = j->hi = 0;
         fail = "server.internal";
         /* the committed state again, for the counts of the failed import */
         arena_clear(j->ra);

@@ -110,9 +110,15 @@ struct import_customer {
     int64_t unit_id, manager_id, created_by, now;
     const char *temp_no;     /* a unique placeholder until the number is assigned */
     const char *status;      /* potential | existing (CUS-1) */
+    int64_t id;              /* SQLite: the id to give (import_sql_next_id), else 0 */
 };
 int import_sql_insert(db *d, const struct import_customer *c, int64_t *id);
+/* SQLite: the next free customer id, read once per batch while the batch holds the
+ * write lock; 0 on PostgreSQL (its identity sequence is used). */
+int import_sql_next_id(db *d, int64_t *next);
 int import_sql_update(db *d, int64_t id, const struct import_customer *c);
+/* After a batch: collector links and missing-info counts of the customers it created (ids lo…hi). */
+int import_sql_batch_done(db *d, int64_t lo, int64_t hi, int64_t user_id, int64_t now);
 /* Tags by name: *n is how many tags have that name (the first's id in *id). */
 int import_sql_tag_find(db *d, const char *name, int64_t *id, int64_t *n);
 int import_sql_tag_add(db *d, int64_t customer_id, int64_t tag_id, int64_t by_user, int64_t now);

@@ -2,6 +2,7 @@
  * import_sql.c — the statements of customer import (import.h).
  */
 #include "core/util.h"
+#include "customer.h"
 #include "customers.h"
 #include "import.h"
 
@@ -167,6 +168,45 @@ int import_sql_in_scope(db *d, arena *a, const struct access *acc, int64_t id, b
     return rc == DB_ERROR ? DB_ERROR : DB_OK;
 }
 
+/* The insert with a known id: one statement, the customer number spelled out. */
+static int import_sql_insert_id(db *d, const struct import_customer *c, int64_t *id)
+{
+    const char *const *v = c->v;
+    static const char sql[] =
+        "INSERT INTO customers (id, customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, "
+        "address, occupation, employer, source, unit_id, manager_id, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    char gen[24];
+    snprintf(gen, sizeof gen, "C%012lld", (long long)(100000000000LL + c->id));
+    const char *no = v[IF_CUSTOMER_NO] ? v[IF_CUSTOMER_NO] : gen;
+    int rc;
+    if (c->manager_id)
+        rc = db_run(d, sql, "isssssssssssssiiiii", c->id, no, v[IF_KIND], c->status, v[IF_NAME], v[IF_GENDER],
+                    v[IF_BIRTH_DATE], v[IF_ID_TYPE], v[IF_ID_NUMBER], v[IF_MOBILE], v[IF_ADDRESS], v[IF_OCCUPATION],
+                    v[IF_EMPLOYER], v[IF_SOURCE], c->unit_id, c->manager_id, c->created_by, c->now, c->now);
+    else
+        rc = db_run(d, sql, "isssssssssssssiniii", c->id, no, v[IF_KIND], c->status, v[IF_NAME], v[IF_GENDER],
+                    v[IF_BIRTH_DATE], v[IF_ID_TYPE], v[IF_ID_NUMBER], v[IF_MOBILE], v[IF_ADDRESS], v[IF_OCCUPATION],
+                    v[IF_EMPLOYER], v[IF_SOURCE], c->unit_id, c->created_by, c->now, c->now);
+    *id = c->id;
+    return rc;
+}
+
+int import_sql_next_id(db *d, int64_t *next)
+{
+    *next = 0;
+    if (db_kind(d) != DB_SQLITE) /* PostgreSQL: the identity sequence hands out ids */
+        return DB_OK;
+    db_stmt *st = db_prepare(d, "SELECT COALESCE(MAX(id), 0) + 1 FROM customers");
+    if (!st)
+        return DB_ERROR;
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *next = db_col_int64(st, 0);
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : DB_ERROR;
+}
+
 int import_sql_insert(db *d, const struct import_customer *c, int64_t *id)
 {
     const char *const *v = c->v;
@@ -175,6 +215,8 @@ int import_sql_insert(db *d, const struct import_customer *c, int64_t *id)
         "INSERT INTO customers (customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, "
         "address, occupation, employer, source, unit_id, manager_id, created_by, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    if (c->id) /* SQLite: the id is known (the batch holds the write lock), so is the number */
+        return import_sql_insert_id(d, c, id);
     const char *no = v[IF_CUSTOMER_NO] ? v[IF_CUSTOMER_NO] : c->temp_no;
     int rc;
     if (c->manager_id)
@@ -301,4 +343,32 @@ db_stmt *import_sql_errors(db *d, int64_t id)
                     "SELECT row_no, field, value, reason, skipped FROM customer_import_errors WHERE import_id = ? "
                     "ORDER BY row_no",
                     "i", id);
+}
+
+int import_sql_batch_done(db *d, int64_t lo, int64_t hi, int64_t user_id, int64_t now)
+{
+    if (!lo)
+        return DB_OK;
+    /* CUS-3: the importer collected the potential customers it created, and sees them */
+    int rc = db_run(d,
+                    "INSERT INTO customer_staff (customer_id, user_id, role, share, since) SELECT c.id, ?, 'collector', "
+                    "0, ? FROM customers c WHERE c.id BETWEEN ? AND ? AND c.created_by = ? AND c.status = 'potential' "
+                    "AND NOT EXISTS (SELECT 1 FROM customer_staff s WHERE s.customer_id = c.id AND s.user_id = ? AND "
+                    "s.role = 'collector')",
+                    "iiiiii", user_id, now, lo, hi, user_id, user_id);
+    if (rc != DB_OK)
+        return rc;
+    /* CUS-4: the missing-information count of the new customers, in one statement (the
+     * same sum as customer_missing_recount) */
+    const struct field_info *fields[64];
+    int n;
+    if (required_fields_load(d, fields, &n) != DB_OK)
+        return DB_ERROR;
+    char sql[4096];
+    size_t len = (size_t)snprintf(sql, sizeof sql, "UPDATE customers AS c SET missing_info = 0");
+    for (int i = 0; i < n && len < sizeof sql - 200; i++)
+        len += (size_t)snprintf(sql + len, sizeof sql - len, " + CASE WHEN %s IS NULL OR %s = '' THEN 1 ELSE 0 END",
+                                fields[i]->column, fields[i]->column);
+    snprintf(sql + len, sizeof sql - len, " WHERE c.id BETWEEN ? AND ?");
+    return db_run(d, sql, "ii", lo, hi);
 }
