@@ -35,6 +35,8 @@ EMBED(m0013_sqlite, "migrations/0013_customer_records.sql");
 EMBED(m0013_pg, "migrations/0013_customer_records.pg.sql");
 EMBED(m0015_sqlite, "migrations/0015_customer_search.sql");
 EMBED(m0015_pg, "migrations/0015_customer_search.pg.sql");
+EMBED(m0016_sqlite, "migrations/0016_customer_imports.sql");
+EMBED(m0016_pg, "migrations/0016_customer_imports.pg.sql");
 
 static const struct migration {
     int version;
@@ -54,6 +56,7 @@ static const struct migration {
     {12, m0012_sqlite, m0012_pg},
     {13, m0013_sqlite, m0013_pg},
     {15, m0015_sqlite, m0015_pg},
+    {16, m0016_sqlite, m0016_pg},
 };
 
 int db_schema_version(db *d)

@@ -13,6 +13,8 @@ export const pcMenu = [
         permission: 'customers.view' },
       { key: 'customer-new', titleKey: 'menu.customerNew', icon: 'Plus', path: '/customers/new',
         permission: 'customers.create' },
+      { key: 'customer-import', titleKey: 'customerIO.menu', icon: 'Upload', path: '/customers/import',
+        permission: 'customers.import' },
     ],
   },
   {
