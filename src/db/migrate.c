@@ -37,6 +37,8 @@ EMBED(m0014_sqlite, "migrations/0014_customer_classify.sql");
 EMBED(m0014_pg, "migrations/0014_customer_classify.pg.sql");
 EMBED(m0015_sqlite, "migrations/0015_customer_search.sql");
 EMBED(m0015_pg, "migrations/0015_customer_search.pg.sql");
+EMBED(m0016_sqlite, "migrations/0016_customer_imports.sql");
+EMBED(m0016_pg, "migrations/0016_customer_imports.pg.sql");
 
 static const struct migration {
     int version;
@@ -57,6 +59,7 @@ static const struct migration {
     {13, m0013_sqlite, m0013_pg},
     {14, m0014_sqlite, m0014_pg},
     {15, m0015_sqlite, m0015_pg},
+    {16, m0016_sqlite, m0016_pg},
 };
 
 int db_schema_version(db *d)

@@ -13,6 +13,8 @@ export const pcMenu = [
         permission: 'customers.view' },
       { key: 'customer-new', titleKey: 'menu.customerNew', icon: 'Plus', path: '/customers/new',
         permission: 'customers.create' },
+      { key: 'customer-import', titleKey: 'customerIO.menu', icon: 'Upload', path: '/customers/import',
+        permission: 'customers.import' },
       { key: 'customer-groups', titleKey: 'menu.customerGroups', icon: 'Collection', path: '/customers/groups',
         permission: 'customers.view' },
       { key: 'customer-settings', titleKey: 'menu.customerSettings', icon: 'PriceTag', path: '/customers/settings',

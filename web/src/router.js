@@ -41,6 +41,8 @@ const routes = [
         meta: { titleKey: 'menu.customerSettings', parentKey: 'menu.customersGroup', permission: 'customers.settings' } },
       { path: 'customers/:id(\\d+)', name: 'customer-view', component: () => import('./pc/customers/CustomerView.vue'),
         meta: { titleKey: 'customerView.title', parentKey: 'menu.customersGroup', permission: 'customers.view' } },
+      { path: 'customers/import', name: 'customer-import', component: () => import('./pc/customers/ImportPage.vue'),
+        meta: { titleKey: 'customerIO.menu', parentKey: 'menu.customersGroup', permission: 'customers.import' } },
       { path: 'admin/org', name: 'admin-org', component: () => import('./pc/admin/OrgPage.vue'),
         meta: { titleKey: 'menu.adminOrg', parentKey: 'menu.admin', permission: ['org.manage', 'users.view'] } },
       { path: 'admin/users', name: 'admin-users', component: () => import('./pc/admin/UsersPage.vue'),
