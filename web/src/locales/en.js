@@ -723,6 +723,7 @@ export default {
     exportCsv: 'Export CSV',
     exportXlsx: 'Export Excel (XLSX)',
     exportNote: 'The export follows the current filter and your data scope, carries your name as a watermark and is audited.',
+  },
   customerClassify: {
     config: 'Customer settings',
     groups: 'Customer groups',

@@ -723,6 +723,7 @@ export default {
     exportCsv: '导出 CSV',
     exportXlsx: '导出 Excel (XLSX)',
     exportNote: '导出内容按当前筛选条件和您的数据权限生成，带导出人水印并记录审计日志。',
+  },
   customerClassify: {
     config: '客户配置',
     groups: '客户群组',
