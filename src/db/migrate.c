@@ -31,6 +31,8 @@ EMBED(m0011_sqlite, "migrations/0011_role_perm_list.sql");
 EMBED(m0011_pg, "migrations/0011_role_perm_list.pg.sql");
 EMBED(m0012_sqlite, "migrations/0012_customer_master.sql");
 EMBED(m0012_pg, "migrations/0012_customer_master.pg.sql");
+EMBED(m0017_sqlite, "migrations/0017_related_watchlist.sql");
+EMBED(m0017_pg, "migrations/0017_related_watchlist.pg.sql");
 
 static const struct migration {
     int version;
@@ -48,6 +50,7 @@ static const struct migration {
     {10, m0010_sqlite, m0010_pg},
     {11, m0011_sqlite, m0011_pg},
     {12, m0012_sqlite, m0012_pg},
+    {17, m0017_sqlite, m0017_pg},
 };
 
 int db_schema_version(db *d)
