@@ -63,6 +63,7 @@ err relation_check(req *r, int64_t customer_id, struct relation_in *in, int64_t 
     *field = "percent";
     if (in->share_bp >= 0 && (!relation_kind_has_percent(in->kind) || in->share_bp < 1 || in->share_bp > 10000))
         return E_RELATION_PERCENT_INVALID;
+    const char *party = "customer_id"; /* the member that named the other end */
     if (!in->related_id) {
         *field = "name";
         if (!in->name)
@@ -87,11 +88,12 @@ err relation_check(req *r, int64_t customer_id, struct relation_in *in, int64_t 
         if (in->id_number && rel_sql_customer_by_id(r->db, in->id_type, in->id_number, &cid) != DB_OK)
             return E_INTERNAL;
         if (cid) {
-            *field = "id_number";
+            party = "id_number";
             in->related_id = cid;
             in->name = in->id_type = in->id_number = in->phone = NULL;
         }
     }
+    *field = party;
     if (in->related_id == customer_id)
         return E_RELATION_SELF;
     int64_t dup;
