@@ -232,7 +232,15 @@ static size_t utf8_chars(const char *s)
 int handle_watchlist_query(req *r)
 {
     const char *q = trimmed_query(r, "q");
-    if (!q || utf8_chars(q) < 2 || strlen(q) > 100)
+    if (!q) { /* nothing asked, nothing looked up */
+        jw_obj(&r->out);
+        jw_kstr(&r->out, "q", "");
+        jw_karr(&r->out, "items");
+        jw_end(&r->out);
+        jw_end(&r->out);
+        return 200;
+    }
+    if (utf8_chars(q) < 2 || strlen(q) > 100)
         return req_fail(r, E_WATCHLIST_QUERY_INVALID, "q");
     const char *q_id = as_id_number(r->a, q);
     db_stmt *st = db_query(r->db,
