@@ -1248,6 +1248,8 @@ int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *errbuf, size
     }
     if ((rc = make_org(g, seed)) || (rc = make_staff(g, seed)) || (rc = load_customers(g, customers, seed)))
         goto out;
+    if ((rc = demo_relate(d, DEMO_EPOCH_MS, errbuf, errlen)))
+        goto out;
     if (db_kind(d) == DB_POSTGRES && (rc = pg_finish(g)))
         goto out;
     in_tx = false;
