@@ -17,7 +17,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { useServer, BIN, DEMO_PASSWORD } from './lib/server.js';
-import { sqlRows } from './lib/sql.js';
+import { sql, sqlRows } from './lib/sql.js';
 
 const h = useServer({ before, after, afterEach }, { customers: 3000 });
 const NEW_PASSWORD = 'Matrix#2026x';
@@ -50,8 +50,13 @@ function loadTruth() {
   const units = new Map(sqlRows(h.srv, 'SELECT id, path FROM org_units').map(([id, p]) => [Number(id), p]));
   const users = sqlRows(h.srv, 'SELECT id, unit_id, reports_to FROM users').map(([id, unit, boss]) =>
     ({ id: Number(id), unit: Number(unit), boss: boss ? Number(boss) : null }));
+  const linked = new Map(); // customer → users linked through customer_staff (CUS-3, CUS-5)
+  for (const [c, u] of sqlRows(h.srv, 'SELECT customer_id, user_id FROM customer_staff')) {
+    if (!linked.has(Number(c))) linked.set(Number(c), new Set());
+    linked.get(Number(c)).add(Number(u));
+  }
   const customers = sqlRows(h.srv, 'SELECT id, unit_id, manager_id FROM customers').map(([id, unit, m]) =>
-    ({ id: Number(id), unit: Number(unit), owner: m ? Number(m) : null }));
+    ({ id: Number(id), unit: Number(unit), owner: m ? Number(m) : null, linked: linked.get(Number(id)) ?? new Set() }));
   return { units, users, customers };
 }
 
@@ -64,6 +69,12 @@ function team(truth, boss) {
     }
   }
   return ids;
+}
+
+// Is a customer visible to `who`: inside the scope, or linked to them (CUS-3, CUS-5)?
+function customerTest(truth, who) {
+  const inScope = scopeTest(truth, who);
+  return (c) => inScope(c.unit, c.owner) || c.linked.has(who.user.id);
 }
 
 // Is a row (its unit and its owner) inside the scope of `who`?
@@ -145,6 +156,18 @@ async function makePeople() {
   people.push(admin);
   for (const name of ['province01', 'county01', 'branch001', 'cm00001', 'lobby0001']) people.push(await signIn(name));
   people.push(await signIn(lead[0], NEW_PASSWORD), await signIn(clerk[0], NEW_PASSWORD));
+
+  // CUS-3, CUS-5: link every person to customers outside their scope (an assistant
+  // custody, a referral); those must appear in their lists and nothing else may.
+  const truth = loadTruth();
+  const now = Date.now();
+  for (const who of people.filter((p) => p.access.data_scope !== 'all')) {
+    const inScope = scopeTest(truth, who);
+    const outside = truth.customers.filter((c) => !inScope(c.unit, c.owner)).slice(0, 2);
+    for (const [c, role] of outside.map((c, i) => [c, i ? 'referrer' : 'assistant'])) {
+      sql(h.srv, `INSERT INTO customer_staff (customer_id, user_id, role, since) VALUES (${c.id}, ${who.user.id}, '${role}', ${now})`);
+    }
+  }
 }
 
 test('ORG-4 the people of the matrix cover every data scope', async () => {
@@ -203,8 +226,8 @@ test('ORG-4 customer lists: each role sees exactly its scope', async () => {
   const truth = loadTruth();
   for (const who of people) {
     if (!who.access.permissions.includes('customers.view')) continue;
-    const inScope = scopeTest(truth, who);
-    const expected = truth.customers.filter((c) => inScope(c.unit, c.owner));
+    const visible = customerTest(truth, who);
+    const expected = truth.customers.filter(visible);
     const { items, total } = await listAll(who, '/api/v1/customers', who.access.data_scope === 'all' ? 2 : 40);
     assert.equal(total, expected.length, `${who.name}: total`);
     assert.ok(expected.length > 0 || who.access.data_scope === 'self', `${who.name} has customers to see`);
@@ -212,7 +235,7 @@ test('ORG-4 customer lists: each role sees exactly its scope', async () => {
     for (const c of items) assert.ok(allowed.has(c.id), `${who.name} sees customer ${c.id} outside its scope`);
     if (who.access.data_scope !== 'all') assert.equal(items.length, expected.length, `${who.name}: rows`);
     // one record inside answers, one outside is "not found"
-    const outside = truth.customers.find((c) => !inScope(c.unit, c.owner));
+    const outside = truth.customers.find((c) => !visible(c));
     if (expected.length) await ok(who, 'GET', `/api/v1/customers/${expected[0].id}`);
     if (outside) {
       const res = await call(who, 'GET', `/api/v1/customers/${outside.id}`);

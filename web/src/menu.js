@@ -11,6 +11,8 @@ export const pcMenu = [
     children: [
       { key: 'customer-query', titleKey: 'menu.customerQuery', icon: 'Search', path: '/customers',
         permission: 'customers.view' },
+      { key: 'customer-new', titleKey: 'menu.customerNew', icon: 'Plus', path: '/customers/new',
+        permission: 'customers.create' },
     ],
   },
   {
@@ -49,6 +51,8 @@ export const pcMenu = [
 export const phoneServices = [
   { key: 'customers', titleKey: 'services.customers', icon: 'friends-o', color: '#2f9e6f', path: '/m/customers',
     permission: 'customers.view' },
+  { key: 'customer-new', titleKey: 'menu.customerNew', icon: 'add-o', color: '#e6a23c', path: '/m/customers/new',
+    permission: 'customers.create' },
   { key: 'about', titleKey: 'services.about', icon: 'info-o', color: '#1a5cad', path: '/m/about' },
 ]
 
