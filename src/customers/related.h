@@ -66,7 +66,7 @@ err relation_delete(req *r, int64_t seen_from, const struct relation *old);
 
 /* ---- SQL (related_sql.c) ---- */
 #define RELATION_COLS                                                                                                  \
-    "r.id, r.customer_id, r.kind, r.related_id, r.name, r.id_type, r.id_number, r.phone, r.share_bp, r.note, "        \
+    "r.id, r.customer_id, r.kind, r.related_id, r.name, r.id_type, r.id_number, r.phone, r.share_bp, r.note, "         \
     "r.created_by, r.created_at, r.updated_at, u.display_name"
 #define RELATION_FROM " FROM customer_relations r LEFT JOIN users u ON u.id = r.created_by"
 void rel_sql_row(db_stmt *st, arena *a, struct relation *out);

@@ -516,9 +516,9 @@ static int find_person(const struct net *g, const struct relation *rel)
         const struct node *n = &g->nodes[i];
         if (!n->person)
             continue;
-        if (rel->id_number ? n->rel.id_number && str_eq(n->rel.id_number, rel->id_number) &&
-                                 str_eq(n->rel.id_type, rel->id_type)
-                           : n->rel.id == rel->id)
+        if (rel->id_number
+                ? n->rel.id_number && str_eq(n->rel.id_number, rel->id_number) && str_eq(n->rel.id_type, rel->id_type)
+                : n->rel.id == rel->id)
             return i;
     }
     return -1;
@@ -678,8 +678,7 @@ int handle_customer_related(req *r)
     jw_end(w);
     jw_end(w);
     /* AUTH-7: a look at a customer's network is recorded like a look at the record */
-    const char *detail =
-        arena_printf(r->a, "{\"depth\":%d,\"nodes\":%d,\"edges\":%d}", depth, g.nnodes, g.nedges);
+    const char *detail = arena_printf(r->a, "{\"depth\":%d,\"nodes\":%d,\"edges\":%d}", depth, g.nnodes, g.nedges);
     if (req_audit(r, "customer.related_viewed", "customer", root.id, detail) != DB_OK)
         return req_fail(r, E_INTERNAL, NULL);
     return 200;

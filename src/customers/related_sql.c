@@ -29,8 +29,9 @@ void rel_sql_row(db_stmt *st, arena *a, struct relation *out)
 db_stmt *rel_sql_touching(db *d, int64_t customer_id)
 {
     return db_query(d,
-                    "SELECT " RELATION_COLS RELATION_FROM " WHERE r.customer_id = ? UNION ALL SELECT " RELATION_COLS
-                        RELATION_FROM " WHERE r.related_id = ? ORDER BY 1",
+                    "SELECT " RELATION_COLS RELATION_FROM
+                    " WHERE r.customer_id = ? UNION ALL SELECT " RELATION_COLS RELATION_FROM
+                    " WHERE r.related_id = ? ORDER BY 1",
                     "ii", customer_id, customer_id);
 }
 
@@ -70,11 +71,12 @@ int rel_sql_duplicate(db *d, int64_t customer_id, const struct relation_in *in, 
 {
     db_stmt *st;
     if (in->related_id)
-        st = db_query(d,
-                      "SELECT id FROM customer_relations WHERE id <> ? AND ((customer_id = ? AND related_id = ? AND kind = ?)"
-                      " OR (customer_id = ? AND related_id = ? AND kind = ?))",
-                      "iiisiis", except, customer_id, in->related_id, in->kind, in->related_id, customer_id,
-                      relation_inverse(in->kind));
+        st = db_query(
+            d,
+            "SELECT id FROM customer_relations WHERE id <> ? AND ((customer_id = ? AND related_id = ? AND kind = ?)"
+            " OR (customer_id = ? AND related_id = ? AND kind = ?))",
+            "iiisiis", except, customer_id, in->related_id, in->kind, in->related_id, customer_id,
+            relation_inverse(in->kind));
     else if (in->id_number)
         st = db_query(d,
                       "SELECT id FROM customer_relations WHERE id <> ? AND customer_id = ? AND related_id IS NULL"
@@ -152,9 +154,9 @@ int rel_sql_delete(db *d, int64_t id)
 
 int rel_sql_customer_by_id(db *d, const char *id_type, const char *id_number, int64_t *id)
 {
-    return first_id(
-        db_query(d, "SELECT id FROM customers WHERE id_number = ? AND id_type = ? ORDER BY id", "ss", id_number, id_type),
-        id);
+    return first_id(db_query(d, "SELECT id FROM customers WHERE id_number = ? AND id_type = ? ORDER BY id", "ss",
+                             id_number, id_type),
+                    id);
 }
 
 int rel_sql_customer_stub(db *d, arena *a, int64_t id, const char **name, const char **watch_list)

@@ -92,9 +92,9 @@ int watchlist_kind_of(db *d, const char *id_type, const char *id_number, const c
     *kind = NULL;
     if (!id_type || !id_number || !*id_number)
         return DB_OK;
-    db_stmt *st = db_query(d,
-                           "SELECT list FROM watchlist_entries WHERE id_number = ? AND id_type = ? AND removed_at IS NULL",
-                           "ss", id_number, id_type);
+    db_stmt *st =
+        db_query(d, "SELECT list FROM watchlist_entries WHERE id_number = ? AND id_type = ? AND removed_at IS NULL",
+                 "ss", id_number, id_type);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);

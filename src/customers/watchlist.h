@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PARTY_NAME_MAX 50    /* characters */
+#define PARTY_NAME_MAX 50      /* characters */
 #define WATCHLIST_TEXT_MAX 200 /* reason, source: characters */
 
 /* ---- a party's identity (CUS-14, CUS-15) ---- */

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <string.h>
 
-
 static void write_user(jw *w, const char *key, int64_t id, const char *name)
 {
     if (!id) {
@@ -84,7 +83,8 @@ struct list_ctx {
 static void list_query(req *r, sqlb *q, void *vctx, bool count)
 {
     struct list_ctx *c = vctx;
-    sqlb_init(q, r->a, count ? "SELECT COUNT(*)" WATCH_FROM " WHERE 1 = 1" : "SELECT " WATCH_COLS WATCH_FROM " WHERE 1 = 1");
+    sqlb_init(q, r->a,
+              count ? "SELECT COUNT(*)" WATCH_FROM " WHERE 1 = 1" : "SELECT " WATCH_COLS WATCH_FROM " WHERE 1 = 1");
     if (c->q) {
         const char *prefix = arena_printf(r->a, "%s%%", c->q);
         if (c->q_id)
@@ -194,9 +194,9 @@ int handle_watchlist_history(req *r)
     int rc = watch_sql_get(r->db, r->a, id, false, &e);
     if (rc != DB_ROW)
         return req_fail(r, rc == DB_DONE ? E_WATCHLIST_NOT_FOUND : E_INTERNAL, NULL);
-    db_stmt *st = db_query(r->db,
-                           "SELECT " WATCH_COLS WATCH_FROM " WHERE w.id_number = ? AND w.id_type = ? ORDER BY w.id DESC",
-                           "ss", e.id_number, e.id_type);
+    db_stmt *st =
+        db_query(r->db, "SELECT " WATCH_COLS WATCH_FROM " WHERE w.id_number = ? AND w.id_type = ? ORDER BY w.id DESC",
+                 "ss", e.id_number, e.id_type);
     if (!st)
         return req_fail(r, E_INTERNAL, NULL);
     jw_obj(&r->out);
@@ -243,10 +243,11 @@ int handle_watchlist_query(req *r)
     if (utf8_chars(q) < 2 || strlen(q) > 100)
         return req_fail(r, E_WATCHLIST_QUERY_INVALID, "q");
     const char *q_id = as_id_number(r->a, q);
-    db_stmt *st = db_query(r->db,
-                           "SELECT " WATCH_COLS WATCH_FROM " WHERE w.removed_at IS NULL AND (w.name = ? OR w.id_number = ?)"
-                           " ORDER BY w.id DESC LIMIT 20",
-                           "ss", q, q_id ? q_id : "");
+    db_stmt *st =
+        db_query(r->db,
+                 "SELECT " WATCH_COLS WATCH_FROM " WHERE w.removed_at IS NULL AND (w.name = ? OR w.id_number = ?)"
+                 " ORDER BY w.id DESC LIMIT 20",
+                 "ss", q, q_id ? q_id : "");
     if (!st)
         return req_fail(r, E_INTERNAL, NULL);
     jw *w = &r->out;

@@ -30,11 +30,11 @@ void watch_sql_row(db_stmt *st, arena *a, struct watch_entry *out)
  * already holds the write lock). */
 int watch_sql_get(db *d, arena *a, int64_t id, bool lock, struct watch_entry *out)
 {
-    db_stmt *st = db_query(d,
-                           lock && db_kind(d) == DB_POSTGRES
-                               ? "SELECT " WATCH_COLS WATCH_FROM " WHERE w.id = ? FOR UPDATE OF w"
-                               : "SELECT " WATCH_COLS WATCH_FROM " WHERE w.id = ?",
-                           "i", id);
+    db_stmt *st =
+        db_query(d,
+                 lock && db_kind(d) == DB_POSTGRES ? "SELECT " WATCH_COLS WATCH_FROM " WHERE w.id = ? FOR UPDATE OF w"
+                                                   : "SELECT " WATCH_COLS WATCH_FROM " WHERE w.id = ?",
+                 "i", id);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
@@ -65,8 +65,8 @@ int watch_sql_remove(db *d, int64_t id, int64_t by, int64_t at, const char *reas
 
 int watch_sql_flag_customers(db *d, const char *id_type, const char *id_number, const char *list, int64_t *n)
 {
-    db_stmt *st = db_query(d, "SELECT COUNT(*) FROM customers WHERE id_number = ? AND id_type = ?", "ss", id_number,
-                           id_type);
+    db_stmt *st =
+        db_query(d, "SELECT COUNT(*) FROM customers WHERE id_number = ? AND id_type = ?", "ss", id_number, id_type);
     if (!st)
         return DB_ERROR;
     int rc = db_step(st);
@@ -79,6 +79,6 @@ int watch_sql_flag_customers(db *d, const char *id_type, const char *id_number, 
     if (!list)
         return db_run(d, "UPDATE customers SET watch_list = NULL WHERE id_number = ? AND id_type = ?", "ss", id_number,
                       id_type);
-    return db_run(d, "UPDATE customers SET watch_list = ? WHERE id_number = ? AND id_type = ?", "sss", list,
-                  id_number, id_type);
+    return db_run(d, "UPDATE customers SET watch_list = ? WHERE id_number = ? AND id_type = ?", "sss", list, id_number,
+                  id_type);
 }

@@ -41,10 +41,11 @@ static int link(db *d, int64_t customer, const char *kind, int64_t related, cons
                 const char *phone, int64_t by, int64_t at)
 {
     if (related)
-        return db_run(d,
-                      "INSERT INTO customer_relations (customer_id, kind, related_id, created_by, created_at, updated_at)"
-                      " VALUES (?, ?, ?, ?, ?, ?)",
-                      "isiiii", customer, kind, related, by, at, at);
+        return db_run(
+            d,
+            "INSERT INTO customer_relations (customer_id, kind, related_id, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            "isiiii", customer, kind, related, by, at, at);
     return db_run(d,
                   "INSERT INTO customer_relations (customer_id, kind, name, id_type, id_number, phone, created_by,"
                   " created_at, updated_at) VALUES (?, ?, ?, 'resident_id', ?, ?, ?, ?, ?)",
@@ -54,15 +55,16 @@ static int link(db *d, int64_t customer, const char *kind, int64_t related, cons
 static int entry(db *d, int64_t customer, const char *list, const char *reason, const char *source, int64_t by,
                  int64_t at, int64_t removed_at, const char *removed_reason)
 {
-    int rc = removed_at ? db_run(d,
-                                 "INSERT INTO watchlist_entries (list, id_type, id_number, name, reason, source, added_by,"
-                                 " added_at, removed_by, removed_at, removed_reason) SELECT ?, id_type, id_number, name,"
-                                 " ?, ?, ?, ?, ?, ?, ? FROM customers WHERE id = ?",
-                                 "sssiiiisi", list, reason, source, by, at, by, removed_at, removed_reason, customer)
-                        : db_run(d,
-                                 "INSERT INTO watchlist_entries (list, id_type, id_number, name, reason, source, added_by,"
-                                 " added_at) SELECT ?, id_type, id_number, name, ?, ?, ?, ? FROM customers WHERE id = ?",
-                                 "sssiii", list, reason, source, by, at, customer);
+    int rc = removed_at
+                 ? db_run(d,
+                          "INSERT INTO watchlist_entries (list, id_type, id_number, name, reason, source, added_by,"
+                          " added_at, removed_by, removed_at, removed_reason) SELECT ?, id_type, id_number, name,"
+                          " ?, ?, ?, ?, ?, ?, ? FROM customers WHERE id = ?",
+                          "sssiiiisi", list, reason, source, by, at, by, removed_at, removed_reason, customer)
+                 : db_run(d,
+                          "INSERT INTO watchlist_entries (list, id_type, id_number, name, reason, source, added_by,"
+                          " added_at) SELECT ?, id_type, id_number, name, ?, ?, ?, ? FROM customers WHERE id = ?",
+                          "sssiii", list, reason, source, by, at, customer);
     if (rc == DB_OK && !removed_at)
         rc = db_run(d, "UPDATE customers SET watch_list = ? WHERE id = ?", "si", list, customer);
     return rc;
@@ -86,15 +88,15 @@ int demo_relate(db *d, int64_t now, char *err, size_t errlen)
         pick[n++] = db_col_int64(st, 0);
     db_reset(st);
     int64_t company = one_id(db_query(d,
-                                         "SELECT c.id FROM customers c JOIN users u ON u.id = ? WHERE c.kind = 'corporate'"
-                                         " AND c.unit_id = u.unit_id ORDER BY c.id LIMIT 1",
-                                         "i", custodian));
+                                      "SELECT c.id FROM customers c JOIN users u ON u.id = ? WHERE c.kind = 'corporate'"
+                                      " AND c.unit_id = u.unit_id ORDER BY c.id LIMIT 1",
+                                      "i", custodian));
     char guarantor[19], son[19];
     person_id(guarantor, "36012119680412301");
     person_id(son, "36012120010915251");
     int64_t day = INT64_C(86400000);
     int rc = DB_OK;
-    /* spouses; a guarantor who is not a customer guaranteeing two customers; a son; an employer */
+    /* spouses; a guarantor who is not a customer guaranteeing two customers; a son; a sister; an employer */
     if (n >= 2)
         rc = link(d, pick[0], "spouse", pick[1], NULL, NULL, NULL, custodian, now - 300 * day);
     if (rc == DB_OK && n >= 1)
@@ -105,12 +107,14 @@ int demo_relate(db *d, int64_t now, char *err, size_t errlen)
         rc = link(d, pick[1], "child", 0, "黄子轩", son, NULL, custodian, now - 100 * day);
     if (rc == DB_OK && n >= 4)
         rc = link(d, pick[3], "guarantor", pick[0], NULL, NULL, NULL, custodian, now - 90 * day);
+    if (rc == DB_OK && n >= 5) /* the grey-listed customer below is in the network of the first one */
+        rc = link(d, pick[1], "sibling", pick[4], NULL, NULL, NULL, custodian, now - 80 * day);
     if (rc == DB_OK && n >= 1 && company)
         rc = link(d, pick[0], "employer", company, NULL, NULL, NULL, custodian, now - 60 * day);
     /* lists: a black entry, a grey one, and a grey one removed after the debt was settled */
     if (rc == DB_OK && n >= 6)
-        rc = entry(d, pick[5], "black", "贷款逾期超过 90 天且拒不还款", "法院失信被执行人名单", admin, now - 40 * day, 0,
-                   NULL);
+        rc = entry(d, pick[5], "black", "贷款逾期超过 90 天且拒不还款", "法院失信被执行人名单", admin, now - 40 * day,
+                   0, NULL);
     if (rc == DB_OK && n >= 5)
         rc = entry(d, pick[4], "grey", "多头借贷，近三月征信查询 12 次", "人民银行征信报告", admin, now - 20 * day, 0,
                    NULL);
