@@ -15,6 +15,8 @@ LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 SRC      := $(wildcard src/*.c src/*/*.c)
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
+# CUS-8: the Hanzi → pinyin-initial table, generated from ICU's data (libicu) at build time
+OBJ      += $(BUILD)/gen/pinyin_table.o
 LIB_OBJ  := $(filter-out $(BUILD)/src/main.o,$(OBJ))
 EMBEDDED := $(wildcard migrations/*.sql) src/api/openapi.json
 
@@ -38,6 +40,14 @@ $(BUILD)/fincrm: $(OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/pinyin_gen: scripts/pinyin_gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $< $(shell pkg-config --cflags --libs icu-uc icu-i18n)
+$(BUILD)/gen/pinyin_table.c: $(BUILD)/gen/pinyin_gen
+	$< > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/pinyin_table.o: $(BUILD)/gen/pinyin_table.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Files compiled into the binary with .incbin
 $(BUILD)/src/db/migrate.o $(BUILD)/src/http/routes.o: $(EMBEDDED)

@@ -10,6 +10,7 @@ pkgs=(
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libgd-dev
   libfido2-dev libcbor-dev libssl-dev
   libcmocka-dev sqlite3 libqrencode-dev
+  libicu-dev
   postgresql-15 postgresql-client-15
   nodejs npm chromium chromium-driver fonts-noto-cjk
   wrk nginx-light curl ca-certificates gzip procps bc

@@ -8,6 +8,7 @@
 #include "auth/webauthn.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "customers/customers.h"
 #include "db/db.h"
 #include "demo/demo.h"
 #include "http/http.h"
@@ -52,6 +53,12 @@ static db *open_and_migrate(const char *url)
     }
     if (db_migrate(d, errbuf, sizeof errbuf) != DB_OK) {
         fprintf(stderr, "fincrm: %s\n", errbuf);
+        db_close(d);
+        return NULL;
+    }
+    /* CUS-8: pinyin initials of rows written before they existed */
+    if (customers_backfill_initials(d) != DB_OK) {
+        fprintf(stderr, "fincrm: filling name initials: %s\n", db_errmsg(d));
         db_close(d);
         return NULL;
     }
@@ -237,7 +244,7 @@ static int cmd_demo(int argc, char **argv)
 static const char serve_usage[] = "[--db URL] [--listen IP:PORT] [--web DIR] [--threads N] [--max-body-mb N]\n"
                                   "       [--idle-timeout S] [--session-idle S] [--secure-cookies] [--no-access-log]\n"
                                   "       [--trusted-proxy IP[,IP…]] [--login-ip-limit N] [--login-user-limit N]\n"
-                                  "       [--public-url URL]";
+                                  "       [--public-url URL] [--files-dir DIR] [--max-upload-mb N]";
 
 /* --trusted-proxy: a comma-separated list of IPv4/IPv6 addresses. */
 static bool ip_list_valid(const char *list)
@@ -276,6 +283,8 @@ static int cmd_serve(int argc, char **argv)
                                          {"login-ip-limit", required_argument, 0, 'I'},
                                          {"login-user-limit", required_argument, 0, 'U'},
                                          {"public-url", required_argument, 0, 'W'},
+                                         {"files-dir", required_argument, 0, 'F'},
+                                         {"max-upload-mb", required_argument, 0, 'M'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     server_cfg.db_url = env_or("FINCRM_DB", server_cfg.db_url);
@@ -325,6 +334,12 @@ static int cmd_serve(int argc, char **argv)
             *(c == 'I' ? &auth_cfg.ip_limit : &auth_cfg.user_limit) = (int)v;
             break;
         case 'W': server_cfg.public_url = optarg; break;
+        case 'F': server_cfg.files_dir = optarg; break;
+        case 'M':
+            if (!parse_long(optarg, 1, 1024, &v))
+                return usage_error("serve", serve_usage);
+            server_cfg.max_upload = (size_t)v << 20;
+            break;
         case 'h':
             printf("usage: fincrm serve %s\n\nServes the JSON API under /api/v1 and, with --web, the built UI.\n"
                    "Defaults: --db sqlite:data/fincrm.db --listen 127.0.0.1:8080, one thread per core,\n"
@@ -333,6 +348,8 @@ static int cmd_serve(int argc, char **argv)
                    "--trusted-proxy: peers whose X-Forwarded-For (last entry) names the client.\n"
                    "--public-url: the address browsers use (https://host[:port]) behind a proxy;\n"
                    "biometric login (WebAuthn) checks it as the origin; default: the Host header.\n"
+                   "--files-dir: where customer attachments are kept (default data/files);\n"
+                   "--max-upload-mb: the size limit of one attachment (default 10).\n"
                    "Environment: FINCRM_DB, FINCRM_LISTEN, FINCRM_WEB, FINCRM_PUBLIC_URL.\n",
                    serve_usage);
             return 0;

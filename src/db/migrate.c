@@ -31,6 +31,10 @@ EMBED(m0011_sqlite, "migrations/0011_role_perm_list.sql");
 EMBED(m0011_pg, "migrations/0011_role_perm_list.pg.sql");
 EMBED(m0012_sqlite, "migrations/0012_customer_master.sql");
 EMBED(m0012_pg, "migrations/0012_customer_master.pg.sql");
+EMBED(m0013_sqlite, "migrations/0013_customer_records.sql");
+EMBED(m0013_pg, "migrations/0013_customer_records.pg.sql");
+EMBED(m0015_sqlite, "migrations/0015_customer_search.sql");
+EMBED(m0015_pg, "migrations/0015_customer_search.pg.sql");
 EMBED(m0017_sqlite, "migrations/0017_related_watchlist.sql");
 EMBED(m0017_pg, "migrations/0017_related_watchlist.pg.sql");
 
@@ -50,6 +54,8 @@ static const struct migration {
     {10, m0010_sqlite, m0010_pg},
     {11, m0011_sqlite, m0011_pg},
     {12, m0012_sqlite, m0012_pg},
+    {13, m0013_sqlite, m0013_pg},
+    {15, m0015_sqlite, m0015_pg},
     {17, m0017_sqlite, m0017_pg},
 };
 

@@ -15,7 +15,7 @@
  * stay exactly what the migrations made; rows are formatted with our own digit
  * writers, not printf; SQLite reuses one prepared 64-row INSERT (≈15 % faster than
  * one row per statement), PostgreSQL sends 2,000 rows per statement as
- * `INSERT … SELECT FROM unnest(array, array, …)` (15 parameters whatever the rows).
+ * `INSERT … SELECT FROM unnest(array, array, …)` (16 parameters whatever the rows).
  *
  * Any failure rolls everything back: nothing is half-written.
  */
@@ -23,6 +23,7 @@
 
 #include "auth/auth.h"
 #include "core/util.h"
+#include "customers/pinyin.h"
 #include "demo/demo_names.h"
 
 #include <assert.h>
@@ -50,7 +51,7 @@
 #define AREAS_PER_COUNTY 3
 
 #define PG_BATCH_ROWS 2000                     /* customers per INSERT on PostgreSQL */
-#define SQ_BATCH_ROWS 64                       /* customers per INSERT on SQLite (15 parameters each) */
+#define SQ_BATCH_ROWS 64                       /* customers per INSERT on SQLite (16 parameters each) */
 #define KEYSET_MAX_ENTRIES (UINT32_C(1) << 24) /* beyond this, uniqueness is not enforced */
 
 /* ---- pseudo-random numbers: splitmix64 ------------------------------------------------ */
@@ -666,9 +667,10 @@ static int make_staff(struct demo *g, uint64_t seed)
 /* One customer row, formatted. NULL pointers / zero ids are SQL NULL. */
 struct row {
     int64_t id, unit_id, manager_id, created_at, updated_at;
-    const char *kind, *status, *gender, *id_type;
-    char no[16], name[96], birth[12], id_number[20], mobile[12], address[192];
-    size_t no_len, name_len, id_number_len, address_len;
+    const char *kind, *status, *gender, *id_type, *source;
+    int64_t missing_info;
+    char no[16], name[96], birth[12], id_number[20], mobile[12], address[192], initials[96];
+    size_t no_len, name_len, id_number_len, address_len, initials_len;
     bool has_birth;
 };
 
@@ -860,6 +862,8 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
     put_address(r, br->county, br->town, corporate, &p);
     w->address_len = (size_t)(p - w->address);
     assert(w->address_len < sizeof w->address && w->name_len < sizeof w->name);
+    w->name[w->name_len] = '\0'; /* names are written without a terminator */
+    w->initials_len = pinyin_initials(w->name, w->initials, sizeof w->initials); /* CUS-8 */
 
     /* created in id order over the three years before the epoch, at a random moment of
      * the row's slice; half of them updated since */
@@ -870,14 +874,21 @@ static void gen_customer(struct demo *g, rng *r, long i, long n, struct row *w)
     if (room > 365 * DAY_MS)
         room = 365 * DAY_MS;
     w->updated_at = rng_percent(r, 50) ? w->created_at : w->created_at + (int64_t)(rng_next(r) % (uint64_t)room);
+
+    /* CUS-1 source, CUS-4 missing info: from the id, so that the random streams (and
+     * with them every other demo value) stay as they were. Every 97th customer has no
+     * source yet and shows the missing-information mark. */
+    static const char *const sources[] = {"walk_in", "referral", "marketing", "phone", "online"};
+    w->source = w->id % 97 == 0 ? NULL : !potential ? "core" : sources[w->id % 5];
+    w->missing_info = w->source ? 0 : 1;
 }
 
 /* ---- writing customers: SQLite 64 rows per INSERT, PostgreSQL 2,000 as arrays ------ */
 
 #define CUSTOMER_COLUMNS                                                                                               \
     "id, customer_no, kind, status, name, gender, birth_date, id_type, id_number, mobile, address, unit_id, "          \
-    "manager_id, created_at, updated_at"
-#define NCOLS 15
+    "manager_id, created_at, updated_at, source, missing_info, name_initials"
+#define NCOLS 18
 
 struct abuf {
     char *p;
@@ -966,6 +977,9 @@ static int sq_bind_row(db_stmt *st, int k, const struct row *w)
     rc |= w->manager_id ? db_bind_int64(st, b + 13, w->manager_id) : db_bind_null(st, b + 13);
     rc |= db_bind_int64(st, b + 14, w->created_at);
     rc |= db_bind_int64(st, b + 15, w->updated_at);
+    rc |= db_bind_text(st, b + 16, w->source);
+    rc |= db_bind_int64(st, b + 17, w->missing_info);
+    rc |= db_bind_textn(st, b + 18, w->initials, w->initials_len);
     return rc;
 }
 
@@ -973,7 +987,7 @@ static int sq_bind_row(db_stmt *st, int k, const struct row *w)
 static char *sq_insert_sql(int nrows)
 {
     static const char head[] = "INSERT INTO customers (" CUSTOMER_COLUMNS ") VALUES ";
-    static const char group[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static const char group[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     char *sql = xmalloc(sizeof head + (size_t)nrows * sizeof group), *p = sql;
     put_str(&p, head);
     for (int k = 0; k < nrows; k++) {
@@ -1040,6 +1054,11 @@ static int loader_add(struct loader *l, const struct row *w)
     arr_int(&l->col[12], first, w->manager_id);
     arr_int(&l->col[13], first, w->created_at);
     arr_int(&l->col[14], first, w->updated_at);
+    arr_text(&l->col[15], first, w->source, w->source ? strlen(w->source) : 0);
+    arr_sep(&l->col[16], first); /* 0 is a value here, not NULL */
+    abuf_reserve(&l->col[16], 2);
+    l->col[16].p[l->col[16].len++] = (char)('0' + w->missing_info);
+    arr_text(&l->col[17], first, w->initials, w->initials_len);
     return ++l->rows >= PG_BATCH_ROWS ? loader_flush(l) : 0;
 }
 
@@ -1098,7 +1117,7 @@ static int load_customers(struct demo *g, long n, uint64_t seed)
         l.st = db_prepare(g->d, "INSERT INTO customers (" CUSTOMER_COLUMNS ") SELECT * FROM unnest("
                                 "?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
                                 "?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], "
-                                "?::bigint[], ?::bigint[])");
+                                "?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[])");
     } else {
         char *sql = sq_insert_sql(SQ_BATCH_ROWS);
         l.st = db_prepare(g->d, sql);
@@ -1121,6 +1140,26 @@ static int load_customers(struct demo *g, long n, uint64_t seed)
             rc = fail_db(g, "rebuilding the customers indexes");
             goto out;
         }
+    /* CUS-5, CUS-18: every 40th customer in custody also has an assistant custodian of
+     * its outlet (30 % share); CUS-3: every 10th potential customer was collected by a
+     * colleague of the outlet. Set-based, so the 1M load stays fast. */
+    if (db_exec(g->d,
+                "INSERT INTO customer_staff (customer_id, user_id, role, share, since) "
+                "SELECT c.id, (SELECT MIN(u.id) FROM users u JOIN positions p ON p.id = u.position_id "
+                "WHERE u.unit_id = c.unit_id AND p.is_custodian = 1 AND u.id <> c.manager_id), 'assistant', 3000, "
+                "c.created_at FROM customers c WHERE c.id % 40 = 7 AND c.manager_id IS NOT NULL AND EXISTS ("
+                "SELECT 1 FROM users u JOIN positions p ON p.id = u.position_id WHERE u.unit_id = c.unit_id "
+                "AND p.is_custodian = 1 AND u.id <> c.manager_id);"
+                "UPDATE customers SET manager_share = 7000 WHERE id IN (SELECT customer_id FROM customer_staff "
+                "WHERE role = 'assistant');"
+                "INSERT INTO customer_staff (customer_id, user_id, role, share, since) "
+                "SELECT c.id, (SELECT MIN(u.id) FROM users u WHERE u.unit_id = c.unit_id AND u.id <> "
+                "COALESCE(c.manager_id, 0)), 'collector', 0, c.created_at FROM customers c "
+                "WHERE c.status = 'potential' AND c.id % 10 = 3 AND EXISTS (SELECT 1 FROM users u "
+                "WHERE u.unit_id = c.unit_id AND u.id <> COALESCE(c.manager_id, 0))") != DB_OK) {
+        rc = fail_db(g, "linking assistants and collectors");
+        goto out;
+    }
 out:
     for (int i = 0; i < nsaved; i++)
         free(saved[i].sql);

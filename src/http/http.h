@@ -49,6 +49,7 @@ typedef struct req {
     err error;                 /* set by req_fail() */
     const char *error_field;
     bool captcha_required;     /* AUTH-2: the error body says the next login needs a captcha */
+    size_t body_max;           /* this request's body limit (max_body, or max_upload on ROUTE_RAW routes) */
 } req;
 
 typedef int (*handler_fn)(req *r);
@@ -59,6 +60,7 @@ enum route_flags {
     ROUTE_LOGIN = 1 << 1,   /* the login route: no session, no CSRF, JSON body */
     ROUTE_NODB = 1 << 2,    /* answers without the database (liveness, metrics) */
     ROUTE_PWCHANGE = 1 << 3, /* allowed while the user must still change a one-time password */
+    ROUTE_RAW = 1 << 4,      /* the body is a file of any type, up to server_cfg.max_upload (CUS-3) */
 };
 
 /* What rows a route returns, declared so that the data scope (ORG-4) cannot be
@@ -85,6 +87,9 @@ int req_fail(req *r, err e, const char *field);    /* sets the error; returns it
 void req_header(req *r, const char *name, const char *value); /* value copied into the arena */
 const char *req_in_header(req *r, const char *name);
 const char *req_query(req *r, const char *name);
+/* Every value of a repeated query parameter (?f=a&f=b): fills out[0..max) and
+ * returns how many there are (may exceed max). */
+int req_query_all(req *r, const char *name, const char **out, int max);
 
 /* Body helpers: the body as a JSON object, and typed fields of it. On failure they
  * set the request's error (code and field) and return NULL / false. */
@@ -139,6 +144,8 @@ struct server_config {
     bool secure_cookies;     /* behind TLS: cookies get Secure */
     const char *trusted_proxies; /* "127.0.0.1,10.0.0.5": peers whose X-Forwarded-For names the client */
     const char *public_url;  /* "https://crm.example.com" as browsers see it (WebAuthn origin, AUTH-6), or NULL */
+    size_t max_upload;       /* bytes of one uploaded file (ROUTE_RAW routes, CUS-3) */
+    const char *files_dir;   /* where uploaded files are kept (CUS-3) */
 };
 extern struct server_config server_cfg;
 extern const char *server_db_kind; /* "sqlite" or "postgresql", known once serving */

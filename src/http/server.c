@@ -10,6 +10,7 @@
 #include "core/json_in.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "customers/customers.h"
 #include "http.h"
 
 #include <microhttpd.h>
@@ -34,6 +35,8 @@ struct server_config server_cfg = {
     .idle_timeout_s = 60,
     .max_header = 32u << 10,
     .access_log = true,
+    .max_upload = 10u << 20,
+    .files_dir = "data/files",
 };
 
 /* ---- the thread's database connection ------------------------------------- */
@@ -99,6 +102,31 @@ const char *req_in_header(req *r, const char *name)
 const char *req_query(req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct query_all {
+    const char *name;
+    const char **out;
+    int max, n;
+};
+
+static enum MHD_Result query_all_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct query_all *qa = cls;
+    if (key && strcmp(key, qa->name) == 0) {
+        if (qa->n < qa->max)
+            qa->out[qa->n] = value ? value : "";
+        qa->n++;
+    }
+    return MHD_YES;
+}
+
+int req_query_all(req *r, const char *name, const char **out, int max)
+{
+    struct query_all qa = {name, out, max, 0};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_all_cb, &qa);
+    return qa.n;
 }
 
 json_t *req_json_object(req *r)
@@ -220,7 +248,8 @@ static int dispatch(req *r)
     if (!(found->flags & ROUTE_NODB) && !(r->db = thread_db()))
         return req_fail(r, E_UNAVAILABLE, NULL);
 
-    if ((found->flags & ROUTE_LOGIN || r->body_len > 0) && is_state_changing(r->method) && !is_json_content(r))
+    if (!(found->flags & ROUTE_RAW) && (found->flags & ROUTE_LOGIN || r->body_len > 0) &&
+        is_state_changing(r->method) && !is_json_content(r))
         return req_fail(r, E_UNSUPPORTED_MEDIA_TYPE, NULL);
     if (found->flags & ROUTE_SESSION) {
         err e = auth_session_load(r);
@@ -396,6 +425,16 @@ static req *req_new(struct MHD_Connection *conn, const char *method, const char 
     return r;
 }
 
+/* The body limit of a request: raw uploads (ROUTE_RAW) have their own. */
+static size_t body_limit(req *r)
+{
+    for (int i = 0; i < nroutes; i++)
+        if ((routes[i].flags & ROUTE_RAW) && strcmp(routes[i].method, r->method) == 0 &&
+            route_match(routes[i].path, r->path, NULL))
+            return server_cfg.max_upload;
+    return server_cfg.max_body;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -406,12 +445,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!r) { /* first call: headers only; answer on a later call (keeps keep-alive) */
         r = req_new(conn, method, url);
         *con_cls = r;
+        r->body_max = body_limit(r);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > server_cfg.max_body) {
+        if (cl && strtoull(cl, NULL, 10) > r->body_max) {
             req_fail(r, E_BODY_TOO_LARGE, NULL);
             /* Far beyond the limit: answer now and let MHD close the connection
              * rather than read it all. */
-            if (strtoull(cl, NULL, 10) > 4 * server_cfg.max_body)
+            if (strtoull(cl, NULL, 10) > 4 * r->body_max)
                 return respond(r);
         }
         return MHD_YES;
@@ -421,7 +461,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         if (r->error) /* already refused: drain */
             return MHD_YES;
-        if (r->body_len + n > server_cfg.max_body) {
+        if (r->body_len + n > r->body_max) {
             req_fail(r, E_BODY_TOO_LARGE, NULL);
             r->body = NULL;
             r->body_len = 0;
@@ -517,6 +557,8 @@ int serve(void)
         return 1;
     }
     int rc = db_migrate(d, errbuf, sizeof errbuf);
+    if (rc == DB_OK && (rc = customers_backfill_initials(d)) != DB_OK) /* CUS-8 */
+        snprintf(errbuf, sizeof errbuf, "filling name initials: %s", db_errmsg(d));
     server_db_kind = db_kind_name(d);
     db_close(d);
     if (rc != DB_OK) {

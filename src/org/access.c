@@ -262,6 +262,13 @@ struct field_rule field_rule_of(db *d, int64_t role_id, const char *field)
     return r;
 }
 
+bool field_masked(const struct field_rule *rule, bool list, bool custodian)
+{
+    if (custodian || rule->access == FIELD_HIDDEN)
+        return false;
+    return rule->masking == MASK_ALL || (list && rule->masking == MASK_LIST);
+}
+
 /* Keeps `head` leading and `tail` trailing characters (UTF-8 aware), stars between. */
 static const char *mask_keep(arena *a, const char *v, size_t head, size_t tail)
 {

@@ -97,6 +97,11 @@ struct field_rule field_rule_of(db *d, int64_t role_id, const char *field);
 /* The field rules of a role for every customer field, in catalogue order (ncustomer_fields entries). */
 int field_rules_load(db *d, arena *a, int64_t role_id, struct field_rule *out);
 
+/* Is a field's value masked for the caller: in a list or in the full record, for a
+ * custodian (primary or assistant, who see clear values) or not? Hidden fields are
+ * never written at all. */
+bool field_masked(const struct field_rule *rule, bool list, bool custodian);
+
 /* AUTH-8 masks: 13812341234 → 138****1234; 440102199001011234 → 4401**********1234;
  * other values keep the first and last quarter. Returns an arena string. */
 const char *mask_value(arena *a, const char *field, const char *value);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { useServer } from './lib/server.js';
 import { signIn, auditOf, assertError, assertSchema, memo } from './lib/org.js';
 import { sqlRows, sqlValue } from './lib/sql.js';
+import { residentId } from './lib/customer.js';
 
 const h = useServer({ before: (start) => before(async () => { await start(); setup(); }), after, afterEach },
   { customers: 300 });
@@ -171,4 +172,25 @@ test('CUS-15 the flag follows the ID onto related parties (persons and customers
   assert.equal(flags[c1.name], 'grey');
   assert.equal(flags['赵大'], 'grey');
   assert.equal(flags[c2.name], null);
+});
+
+test('CUS-15 a customer created with a listed ID, or changed to one, carries the flag', async () => {
+  const admin = await who('admin');
+  const listedId = residentId('19720508', 'M', 11);
+  const otherId = residentId('19720508', 'M', 12);
+  let res = await admin.post(WL, { list: 'black', id_type: 'resident_id', id_number: listedId, name: '吴某',
+    reason: '骗贷' });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.json.customers_flagged, 0);
+  res = await admin.post('/api/v1/customers', { kind: 'individual', name: '吴某', id_type: 'resident_id',
+    id_number: listedId, mobile: '13900001111', source: 'walk_in' });
+  assert.equal(res.status, 201, res.text);
+  const id = res.json.id;
+  assert.equal(flagOf(id), 'black');
+  res = await admin.patch(`/api/v1/customers/${id}`, { id_number: otherId });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(flagOf(id), null);
+  res = await admin.patch(`/api/v1/customers/${id}`, { id_number: listedId });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(flagOf(id), 'black');
 });

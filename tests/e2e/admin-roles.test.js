@@ -201,3 +201,28 @@ test('ORG-2 职位 tab: admin adds a position mapped to a role, remaps it and ma
   assert.equal(stored.is_custodian, true)
   await context.close()
 })
+
+test('CUS-4 the admin chooses the required customer fields on 角色权限 → 客户必填字段', async () => {
+  const before = (await admin.ok('GET', '/customer-required-fields')).fields
+  const context = await pcContext(browser)
+  const page = await context.newPage()
+  try {
+    await login(page)
+    await page.goto(BASE + '/admin/roles')
+    await page.getByTestId('roles-tabs').getByText('客户必填字段').click()
+    const box = page.getByTestId('required-employer')
+    await box.waitFor()
+    const wasChecked = before.includes('employer')
+    await box.click()
+    const [put] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/customer-required-fields') && r.request().method() === 'PUT'),
+      page.getByTestId('required-save').click(),
+    ])
+    assert.equal(put.status(), 200, await put.text())
+    const now = (await admin.ok('GET', '/customer-required-fields')).fields
+    assert.equal(now.includes('employer'), !wasChecked, 'the ticked field is saved')
+  } finally {
+    await admin.ok('PUT', '/customer-required-fields', { fields: before })
+    await context.close()
+  }
+})

@@ -116,6 +116,11 @@ test('CUS-15 the 黑灰名单 page adds a black-list entry; the customer carries
   // the list row carries the flag; the 360° header shows it
   const rows = (await admin.ok('GET', '/customers?q=' + listed.customer_no)).items
   assert.equal(rows.find((c) => c.id === listed.id).watch_list, 'black')
+  await page.goto(`${BASE}/customers`)
+  await page.getByTestId('customers-q').fill(listed.customer_no)
+  await page.getByTestId('customers-search').click()
+  await page.getByTestId('flag-watch-' + listed.customer_no).waitFor()
+  assert.equal((await page.getByTestId('flag-watch-' + listed.customer_no).innerText()).trim(), '黑名单')
   await page.goto(`${BASE}/customers/${listed.id}`)
   assert.equal((await page.getByTestId('cv-watch').innerText()).trim(), '黑名单')
 

@@ -19,7 +19,7 @@ trap cleanup EXIT
 "$bin" demo --db "sqlite:$tmp/e2e.db" --customers 200 --seed 7 >"$tmp/demo.log"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 # The browser tests sign in often from one address: generous AUTH-2 rate limits.
-"$bin" serve --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --web web/dist --no-access-log \
+"$bin" serve --db "sqlite:$tmp/e2e.db" --listen "127.0.0.1:$port" --web web/dist --no-access-log --files-dir "$tmp/files" \
   --login-ip-limit 10000 --login-user-limit 10000 2>"$tmp/server.log" &
 pid=$!
 for _ in $(seq 1 100); do

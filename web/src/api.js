@@ -50,13 +50,14 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * options.stepUp = false: do not ask for the password on auth.step_up_required.
  */
 export async function request(method, path, body, options = {}) {
-  const { handle401 = true, stepUp = true, signal } = options
+  const { handle401 = true, stepUp = true, signal, raw } = options
   method = method.toUpperCase()
   const headers = {
     Accept: 'application/json',
     'Accept-Language': currentLocale() === 'en' ? 'en' : 'zh-CN',
   }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (raw !== undefined) headers['Content-Type'] = raw.type || 'application/octet-stream' // a file as it is
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
 
   let res
@@ -64,7 +65,7 @@ export async function request(method, path, body, options = {}) {
     res = await fetch(API_BASE + path, {
       method,
       headers,
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body: raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined,
       credentials: 'same-origin',
       cache: 'no-store',
       signal,
@@ -107,6 +108,11 @@ export async function request(method, path, body, options = {}) {
       message: t('common.serverError', { status: res.status }), requestId })
   }
   return data
+}
+
+/** POST a file as the raw request body (CUS-3 attachments: name in the path's query). */
+export function uploadFile(path, file, options = {}) {
+  return request('POST', path, undefined, { ...options, raw: file })
 }
 
 export const api = {
