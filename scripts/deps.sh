@@ -14,7 +14,12 @@ pkgs=(
   postgresql-15 postgresql-client-15
   nodejs npm chromium chromium-driver fonts-noto-cjk
   wrk nginx-light curl ca-certificates gzip procps bc
+  libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev
 )
+# `deps.sh test`: what only the tests need (make test runs both), so make run stays lean.
+if [ "${1:-}" = test ]; then
+  pkgs=(libreoffice-calc-nogui)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -69,16 +69,15 @@ int customer_sql_insert(db *d, arena *a, const struct customer_row *row, int64_t
     snprintf(tmp, sizeof tmp, "N%lld-%lld-%llu", (long long)row->created_by, (long long)row->at,
              (unsigned long long)__atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
     const char *const *v = row->v;
-    int rc = db_run(d,
-                    "INSERT INTO customers (customer_no, kind, status, name, name_initials, gender, birth_date, id_type, "
-                    "id_number, mobile, address, occupation, employer, source, unit_id, manager_id, created_by, "
-                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    "ssssssssssssssisiii", tmp, v[CF_KIND], row->status, v[CF_NAME], name_initials(a, v[CF_NAME]),
-                    v[CF_GENDER], v[CF_BIRTH_DATE],
-                    v[CF_ID_TYPE], v[CF_ID_NUMBER], v[CF_MOBILE], v[CF_ADDRESS], v[CF_OCCUPATION], v[CF_EMPLOYER],
-                    v[CF_SOURCE], row->unit_id,
-                    row->manager_id ? arena_printf(a, "%lld", (long long)row->manager_id) : NULL, row->created_by,
-                    row->at, row->at);
+    int rc = db_run(
+        d,
+        "INSERT INTO customers (customer_no, kind, status, name, name_initials, gender, birth_date, id_type, "
+        "id_number, mobile, address, occupation, employer, source, unit_id, manager_id, created_by, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "ssssssssssssssisiii", tmp, v[CF_KIND], row->status, v[CF_NAME], name_initials(a, v[CF_NAME]), v[CF_GENDER],
+        v[CF_BIRTH_DATE], v[CF_ID_TYPE], v[CF_ID_NUMBER], v[CF_MOBILE], v[CF_ADDRESS], v[CF_OCCUPATION], v[CF_EMPLOYER],
+        v[CF_SOURCE], row->unit_id, row->manager_id ? arena_printf(a, "%lld", (long long)row->manager_id) : NULL,
+        row->created_by, row->at, row->at);
     if (rc != DB_OK)
         return rc;
     *id = db_last_insert_id(d);
@@ -110,7 +109,7 @@ int customer_sql_update(db *d, arena *a, int64_t id, const char *const *v, const
 
 /* The branch a unit belongs to (itself above branch level): compared for cross-branch custody. */
 #define BRANCH_OF(unit_col)                                                                                            \
-    "COALESCE((SELECT b.id FROM org_units b JOIN org_units x ON x.id = " unit_col " WHERE b.level = 'branch' AND "    \
+    "COALESCE((SELECT b.id FROM org_units b JOIN org_units x ON x.id = " unit_col " WHERE b.level = 'branch' AND "     \
     "x.path LIKE b.path || '%'), " unit_col ")"
 
 int customer_sql_linked(db *d, arena *a, int64_t customer_id, struct linked_user *out, int max, int *n)
@@ -119,12 +118,16 @@ int customer_sql_linked(db *d, arena *a, int64_t customer_id, struct linked_user
     db_stmt *st = db_query(
         d,
         "SELECT 'primary', u.id, u.display_name, u.username, o.id, o.name, c.manager_share, "
-        "CASE WHEN " BRANCH_OF("u.unit_id") " = " BRANCH_OF("c.unit_id") " THEN 0 ELSE 1 END "
-        "FROM customers c JOIN users u ON u.id = c.manager_id JOIN org_units o ON o.id = u.unit_id WHERE c.id = ? "
-        "UNION ALL SELECT s.role, u.id, u.display_name, u.username, o.id, o.name, s.share, "
-        "CASE WHEN " BRANCH_OF("u.unit_id") " = " BRANCH_OF("c.unit_id") " THEN 0 ELSE 1 END "
-        "FROM customer_staff s JOIN customers c ON c.id = s.customer_id JOIN users u ON u.id = s.user_id "
-        "JOIN org_units o ON o.id = u.unit_id WHERE s.customer_id = ? ORDER BY 1, 2",
+        "CASE WHEN " BRANCH_OF("u.unit_id") " = " BRANCH_OF(
+            "c.unit_id") " THEN 0 ELSE 1 END "
+                         "FROM customers c JOIN users u ON u.id = c.manager_id JOIN org_units o ON o.id = u.unit_id "
+                         "WHERE c.id = ? "
+                         "UNION ALL SELECT s.role, u.id, u.display_name, u.username, o.id, o.name, s.share, "
+                         "CASE WHEN " BRANCH_OF("u.unit_id") " = " BRANCH_OF(
+                             "c.unit_id") " THEN 0 ELSE 1 END "
+                                          "FROM customer_staff s JOIN customers c ON c.id = s.customer_id JOIN users u "
+                                          "ON u.id = s.user_id "
+                                          "JOIN org_units o ON o.id = u.unit_id WHERE s.customer_id = ? ORDER BY 1, 2",
         "ii", customer_id, customer_id);
     if (!st)
         return DB_ERROR;
@@ -154,8 +157,8 @@ int customer_sql_staff_role(db *d, int64_t customer_id, int64_t user_id, bool *a
                             bool *referrer)
 {
     *assistant = *collector = *referrer = false;
-    db_stmt *st =
-        db_query(d, "SELECT role FROM customer_staff WHERE customer_id = ? AND user_id = ?", "ii", customer_id, user_id);
+    db_stmt *st = db_query(d, "SELECT role FROM customer_staff WHERE customer_id = ? AND user_id = ?", "ii",
+                           customer_id, user_id);
     if (!st)
         return DB_ERROR;
     int rc;
@@ -337,8 +340,9 @@ int contact_sql_delete(db *d, int64_t id)
 
 int contact_sql_make_default(db *d, int64_t customer_id, const char *type, int64_t id)
 {
-    int rc = db_run(d, "UPDATE customer_contacts SET is_default = 0 WHERE customer_id = ? AND type = ? AND is_default = 1",
-                    "is", customer_id, type);
+    int rc =
+        db_run(d, "UPDATE customer_contacts SET is_default = 0 WHERE customer_id = ? AND type = ? AND is_default = 1",
+               "is", customer_id, type);
     if (rc != DB_OK)
         return rc;
     if (id)

@@ -35,6 +35,8 @@ EMBED(m0013_sqlite, "migrations/0013_customer_records.sql");
 EMBED(m0013_pg, "migrations/0013_customer_records.pg.sql");
 EMBED(m0015_sqlite, "migrations/0015_customer_search.sql");
 EMBED(m0015_pg, "migrations/0015_customer_search.pg.sql");
+EMBED(m0016_sqlite, "migrations/0016_customer_imports.sql");
+EMBED(m0016_pg, "migrations/0016_customer_imports.pg.sql");
 EMBED(m0017_sqlite, "migrations/0017_related_watchlist.sql");
 EMBED(m0017_pg, "migrations/0017_related_watchlist.pg.sql");
 
@@ -56,6 +58,7 @@ static const struct migration {
     {12, m0012_sqlite, m0012_pg},
     {13, m0013_sqlite, m0013_pg},
     {15, m0015_sqlite, m0015_pg},
+    {16, m0016_sqlite, m0016_pg},
     {17, m0017_sqlite, m0017_pg},
 };
 

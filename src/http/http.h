@@ -50,6 +50,8 @@ typedef struct req {
     const char *error_field;
     bool captcha_required;     /* AUTH-2: the error body says the next login needs a captcha */
     size_t body_max;           /* this request's body limit (max_body, or max_upload on ROUTE_RAW routes) */
+    int out_fd;                /* > 0: the response body is this file (out_fd_size bytes), not out */
+    uint64_t out_fd_size;
 } req;
 
 typedef int (*handler_fn)(req *r);
@@ -145,6 +147,7 @@ struct server_config {
     const char *trusted_proxies; /* "127.0.0.1,10.0.0.5": peers whose X-Forwarded-For names the client */
     const char *public_url;  /* "https://crm.example.com" as browsers see it (WebAuthn origin, AUTH-6), or NULL */
     size_t max_upload;       /* bytes of one uploaded file (ROUTE_RAW routes, CUS-3) */
+    size_t max_import;       /* bytes of one customer import file (CUS-12; the reader's limit) */
     const char *files_dir;   /* where uploaded files are kept (CUS-3) */
 };
 extern struct server_config server_cfg;

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "customers/customers.h"
 #include "customers/customer.h"
+#include "customers/import.h"
 #include "customers/related.h"
 #include "customers/watchlist.h"
 #include "org/org.h"
@@ -136,6 +137,21 @@ const struct route routes[] = {
     /* customers: scope and field security (ORG-4, ORG-6, AUTH-8) */
     {"GET", "/api/v1/customers", handle_customers_list, ROUTE_SESSION, "Customers in the caller's scope, masked",
      "customers.view", DATA_CUSTOMERS},
+    /* customers: import and export (CUS-12, CUS-13); before /customers/{id} */
+    {"GET", "/api/v1/customers/export", handle_customers_export, ROUTE_SESSION,
+     "The filtered customer list as CSV or XLSX (masked, watermarked, audited)", "customers.export", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customer-imports/template.csv", handle_import_template_csv, ROUTE_SESSION,
+     "The customer import template (CSV)", "customers.import", DATA_NONE},
+    {"GET", "/api/v1/customer-imports/template.xlsx", handle_import_template_xlsx, ROUTE_SESSION,
+     "The customer import template (XLSX)", "customers.import", DATA_NONE},
+    {"POST", "/api/v1/customer-imports", handle_import_upload, ROUTE_SESSION | ROUTE_RAW,
+     "Upload a CSV or XLSX file to import: header, preview and suggested mapping", "customers.import", DATA_NONE},
+    {"GET", "/api/v1/customer-imports/{id}", handle_import_get, ROUTE_SESSION, "An import's state and progress",
+     "customers.import", DATA_NONE},
+    {"POST", "/api/v1/customer-imports/{id}/start", handle_import_start, ROUTE_SESSION,
+     "Start an uploaded import with its mapping, target and match rule", "customers.import", DATA_NONE},
+    {"GET", "/api/v1/customer-imports/{id}/errors.csv", handle_import_errors, ROUTE_SESSION,
+     "The error report of an import (CSV: row, column, value, reason)", "customers.import", DATA_NONE},
     {"GET", "/api/v1/customers/{id}", handle_customer_get, ROUTE_SESSION, "A full customer record (audited view)",
      "customers.view", DATA_CUSTOMERS},
     {"POST", "/api/v1/customers/{id}/reveal", handle_customer_reveal, ROUTE_SESSION,

@@ -7,6 +7,7 @@
  * metrics. SIGTERM/SIGINT stop accepting, let requests in flight finish, and exit.
  */
 #include "auth/auth.h"
+#include "customers/import.h"
 #include "core/json_in.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -36,6 +37,7 @@ struct server_config server_cfg = {
     .max_header = 32u << 10,
     .access_log = true,
     .max_upload = 10u << 20,
+    .max_import = 20u << 20,
     .files_dir = "data/files",
 };
 
@@ -326,8 +328,17 @@ static enum MHD_Result respond(req *r)
         }
         if (r->error)
             write_error_body(r);
+        if (r->out_fd > 0 && r->error) {
+            close(r->out_fd);
+            r->out_fd = 0;
+        }
         size_t len = status == 204 ? 0 : r->out.len;
-        resp = MHD_create_response_from_buffer(len, jw_take(&r->out), MHD_RESPMEM_MUST_FREE);
+        if (r->out_fd > 0) { /* a file built for this response (an export); MHD closes it */
+            resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
+            r->out_fd = 0;
+        } else {
+            resp = MHD_create_response_from_buffer(len, jw_take(&r->out), MHD_RESPMEM_MUST_FREE);
+        }
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 r->content_type ? r->content_type : "application/json; charset=utf-8");
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -431,7 +442,8 @@ static size_t body_limit(req *r)
     for (int i = 0; i < nroutes; i++)
         if ((routes[i].flags & ROUTE_RAW) && strcmp(routes[i].method, r->method) == 0 &&
             route_match(routes[i].path, r->path, NULL))
-            return server_cfg.max_upload;
+            /* the larger of the upload limits; each upload handler checks its own */
+            return server_cfg.max_upload > server_cfg.max_import ? server_cfg.max_upload : server_cfg.max_import;
     return server_cfg.max_body;
 }
 
@@ -447,12 +459,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = r;
         r->body_max = body_limit(r);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > r->body_max) {
+        unsigned long long clen = cl ? strtoull(cl, NULL, 10) : 0;
+        if (clen > r->body_max) {
             req_fail(r, E_BODY_TOO_LARGE, NULL);
             /* Far beyond the limit: answer now and let MHD close the connection
              * rather than read it all. */
-            if (strtoull(cl, NULL, 10) > 4 * r->body_max)
+            if (clen > 4 * r->body_max)
                 return respond(r);
+        } else if (clen > 64u << 10) { /* a large upload: one allocation, not a doubling series */
+            r->body = arena_alloc(r->a, (size_t)clen + 1);
+            r->body_cap = (size_t)clen + 1;
         }
         return MHD_YES;
     }
@@ -496,6 +512,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
     if (r->json)
         json_decref(r->json);
+    if (r->out_fd > 0)
+        close(r->out_fd);
     jw_dispose(&r->out);
     arena_free(r->a);
     metrics_in_flight(-1);
@@ -565,6 +583,7 @@ int serve(void)
         log_error("%s", errbuf);
         return 1;
     }
+    imports_resume(); /* CUS-12: imports a stop cut off go on from their last batch */
 
     /* The daemons' threads inherit this mask; the main thread waits for the signal. */
     sigset_t set;

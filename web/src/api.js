@@ -48,6 +48,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * request('GET', '/auth/me') → parsed JSON body (null for 204).
  * options.handle401 = false: do not redirect to login on auth.unauthenticated.
  * options.stepUp = false: do not ask for the password on auth.step_up_required.
+ * options.raw = a File/Blob: sent as the body as it is (uploads), instead of JSON.
  */
 export async function request(method, path, body, options = {}) {
   const { handle401 = true, stepUp = true, signal, raw } = options

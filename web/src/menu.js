@@ -13,6 +13,8 @@ export const pcMenu = [
         permission: 'customers.view' },
       { key: 'customer-new', titleKey: 'menu.customerNew', icon: 'Plus', path: '/customers/new',
         permission: 'customers.create' },
+      { key: 'customer-import', titleKey: 'customerIO.menu', icon: 'Upload', path: '/customers/import',
+        permission: 'customers.import' },
       { key: 'customer-watchlist', titleKey: 'menu.watchlist', icon: 'Document', path: '/customers/watchlist',
         permission: ['customers.watchlist', 'customers.view'] },
     ],

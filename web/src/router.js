@@ -37,6 +37,8 @@ const routes = [
           permission: 'customers.create' } },
       { path: 'customers/:id(\\d+)', name: 'customer-view', component: () => import('./pc/customers/CustomerView.vue'),
         meta: { titleKey: 'customerView.title', parentKey: 'menu.customersGroup', permission: 'customers.view' } },
+      { path: 'customers/import', name: 'customer-import', component: () => import('./pc/customers/ImportPage.vue'),
+        meta: { titleKey: 'customerIO.menu', parentKey: 'menu.customersGroup', permission: 'customers.import' } },
       { path: 'customers/:id(\\d+)/related', name: 'customer-related',
         component: () => import('./pc/customers/related/RelatedPage.vue'),
         meta: { titleKey: 'related.pageTitle', parentKey: 'menu.customersGroup', permission: 'customers.view' } },
