@@ -62,7 +62,7 @@ $(BUILD)/tests/%_test: tests/unit/%_test.c $(LIB_OBJ)
 
 web: $(WEB_OUT)
 $(WEB_OUT): $(WEB_SRC) web/package-lock.json
-	@test -d web/node_modules || (cd web && npm ci --no-audit --no-fund --loglevel=error)
+	@test web/node_modules/.package-lock.json -nt web/package-lock.json || (cd web && npm ci --no-audit --no-fund --loglevel=error)
 	cd web && npm run build --silent
 	find web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' \) \
 	     -size +1k -exec gzip -9 -k -f {} +

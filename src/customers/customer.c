@@ -10,6 +10,7 @@
 #include "auth/auth.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "watchlist.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -491,6 +492,8 @@ int customer_create(req *r, struct customer_input *in, int64_t referrer_id, int6
         rc = customer_sql_staff_add(r->db, *id, referrer_id, "referrer", 0, now);
     if (rc == DB_OK)
         rc = customer_missing_recount(r->db, *id);
+    if (rc == DB_OK) /* CUS-15: an ID on the black or grey list flags the new customer */
+        rc = watchlist_sync_customer(r->db, *id);
     if (rc == DB_OK) {
         jw w;
         jw_init(&w, 512);
@@ -577,6 +580,8 @@ int customer_update(req *r, const struct customer_ref *c, struct customer_input 
     int rc = customer_sql_update(r->db, r->a, c->id, after, changed, status, now_ms());
     if (rc == DB_OK)
         rc = customer_missing_recount(r->db, c->id);
+    if (rc == DB_OK && (changed[CF_ID_NUMBER] || changed[CF_ID_TYPE])) /* CUS-15: the flag follows the ID */
+        rc = watchlist_sync_customer(r->db, c->id);
     if (rc == DB_OK) {
         jw w;
         jw_init(&w, 512);

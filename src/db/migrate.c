@@ -39,6 +39,8 @@ EMBED(m0015_sqlite, "migrations/0015_customer_search.sql");
 EMBED(m0015_pg, "migrations/0015_customer_search.pg.sql");
 EMBED(m0016_sqlite, "migrations/0016_customer_imports.sql");
 EMBED(m0016_pg, "migrations/0016_customer_imports.pg.sql");
+EMBED(m0017_sqlite, "migrations/0017_related_watchlist.sql");
+EMBED(m0017_pg, "migrations/0017_related_watchlist.pg.sql");
 
 static const struct migration {
     int version;
@@ -60,6 +62,7 @@ static const struct migration {
     {14, m0014_sqlite, m0014_pg},
     {15, m0015_sqlite, m0015_pg},
     {16, m0016_sqlite, m0016_pg},
+    {17, m0017_sqlite, m0017_pg},
 };
 
 int db_schema_version(db *d)

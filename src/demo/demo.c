@@ -1292,6 +1292,8 @@ int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *errbuf, size
         rc = fail_db(g, "classifying the demo customers");
         goto out;
     }
+    if ((rc = demo_relate(d, DEMO_EPOCH_MS, errbuf, errlen)))
+        goto out;
     if (db_kind(d) == DB_POSTGRES && (rc = pg_finish(g)))
         goto out;
     in_tx = false;

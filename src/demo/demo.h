@@ -20,4 +20,7 @@ int demo_run(db *d, long customers, uint64_t seed, FILE *out, char *err, size_t 
 /* GB 11643 check character of the first 17 digits of a resident ID ('0'-'9' or 'X'). */
 char demo_id_check_char(const char first17[17]);
 
+/* Related parties and black/grey list entries among the demo customers (demo_relate.c). */
+int demo_relate(db *d, int64_t now, char *err, size_t errlen);
+
 #endif

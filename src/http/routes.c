@@ -10,6 +10,8 @@
 #include "customers/customer.h"
 #include "customers/import.h"
 #include "customers/classify.h"
+#include "customers/related.h"
+#include "customers/watchlist.h"
 #include "org/org.h"
 #include "auth/webauthn.h"
 #include "core/embed.h"
@@ -289,6 +291,29 @@ const struct route routes[] = {
      "A customer's star level and next revisit (CUS-17)", "customers.view", DATA_CUSTOMERS},
     {"PUT", "/api/v1/customers/{id}/level", handle_customer_level_set, ROUTE_SESSION,
      "Set a customer's star level (CUS-17, custodians)", "customers.view", DATA_CUSTOMERS},
+    /* related parties (CUS-14), black and grey lists (CUS-15) */
+    {"GET", "/api/v1/customers/{id}/relations", handle_relations_list, ROUTE_SESSION,
+     "A customer's related parties, from both ends of each link (CUS-14)", "customers.view", DATA_CUSTOMERS},
+    {"POST", "/api/v1/customers/{id}/relations", handle_relation_create, ROUTE_SESSION,
+     "Link a related customer or person (custodians, CUS-14)", "customers.edit", DATA_CUSTOMERS},
+    {"PATCH", "/api/v1/customers/{id}/relations/{rid}", handle_relation_update, ROUTE_SESSION,
+     "Change a related-party link (custodians, CUS-14)", "customers.edit", DATA_CUSTOMERS},
+    {"DELETE", "/api/v1/customers/{id}/relations/{rid}", handle_relation_delete, ROUTE_SESSION,
+     "Remove a related-party link (custodians, CUS-14)", "customers.edit", DATA_CUSTOMERS},
+    {"GET", "/api/v1/customers/{id}/related", handle_customer_related, ROUTE_SESSION,
+     "The related query: the network around a customer, nodes and edges (audited, CUS-14)", "customers.view",
+     DATA_CUSTOMERS},
+    /* the lists carry ID numbers (customer data) but are province-wide by CUS-15: not narrowed by scope */
+    {"GET", "/api/v1/watchlist", handle_watchlist_list, ROUTE_SESSION, "Black and grey list entries (CUS-15)",
+     "customers.watchlist", DATA_CUSTOMERS},
+    {"POST", "/api/v1/watchlist", handle_watchlist_add, ROUTE_SESSION,
+     "Put an ID on the black or grey list; its customers are flagged (CUS-15)", "customers.watchlist", DATA_CUSTOMERS},
+    {"POST", "/api/v1/watchlist/{id}/remove", handle_watchlist_remove, ROUTE_SESSION,
+     "Take an entry off its list with a reason; history kept (CUS-15)", "customers.watchlist", DATA_CUSTOMERS},
+    {"GET", "/api/v1/watchlist/{id}/history", handle_watchlist_history, ROUTE_SESSION,
+     "Every entry ever made for the ID of an entry (CUS-15)", "customers.watchlist", DATA_CUSTOMERS},
+    {"GET", "/api/v1/watchlist/query", handle_watchlist_query, ROUTE_SESSION,
+     "Province-wide lookup of an ID number or name on the lists (audited, CUS-15)", "customers.view", DATA_CUSTOMERS},
     {"POST", "/api/v1/auth/webauthn/register/begin", handle_webauthn_register_begin, ROUTE_SESSION,
      "Options to register this device for biometric login (AUTH-6)", NULL, DATA_NONE},
     {"POST", "/api/v1/auth/webauthn/register/finish", handle_webauthn_register_finish, ROUTE_SESSION,

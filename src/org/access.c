@@ -19,6 +19,7 @@ const struct perm_info perm_catalog[] = {
     {"customers.export", "customers", false, "导出客户", "Export customers"},
     {"customers.reveal", "customers", false, "查看脱敏信息", "Reveal masked fields"},
     {"customers.settings", "customers", true, "客户配置", "Configure customer attributes, tags, levels and tag rules"},
+    {"customers.watchlist", "customers", true, "黑灰名单维护", "Maintain the black and grey lists"},
     {"approvals.approve", "approvals", false, "审批", "Approve requests"},
     {"org.manage", "system", true, "机构管理", "Manage the org tree"},
     {"users.view", "system", true, "用户查询", "View users"},

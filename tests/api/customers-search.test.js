@@ -44,6 +44,7 @@ const h = useServer({
       UPDATE customers SET name = '张三', name_initials = NULL WHERE id = ${zhangSan};
       UPDATE customers SET name = '张三丰', name_initials = NULL WHERE id = ${zhangSanFeng};
       UPDATE customers SET name = '单田芳', name_initials = NULL WHERE id = ${shan};
+      UPDATE customers SET watch_list = NULL WHERE watch_list IS NOT NULL; -- the demo's black/grey list (CUS-15)
       UPDATE customers SET watch_list = 'grey', level = 'A', source = 'referral', occupation = '教师',
         missing_info = 2 WHERE id = ${own[3]};
       UPDATE customers SET level = 'A', occupation = '医生' WHERE id = ${own[4]};

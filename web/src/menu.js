@@ -19,6 +19,8 @@ export const pcMenu = [
         permission: 'customers.view' },
       { key: 'customer-settings', titleKey: 'menu.customerSettings', icon: 'PriceTag', path: '/customers/settings',
         permission: 'customers.settings' },
+      { key: 'customer-watchlist', titleKey: 'menu.watchlist', icon: 'Document', path: '/customers/watchlist',
+        permission: ['customers.watchlist', 'customers.view'] },
     ],
   },
   {
@@ -59,6 +61,8 @@ export const phoneServices = [
     permission: 'customers.view' },
   { key: 'customer-new', titleKey: 'menu.customerNew', icon: 'add-o', color: '#e6a23c', path: '/m/customers/new',
     permission: 'customers.create' },
+  { key: 'watchlist', titleKey: 'services.watchlist', icon: 'shield-o', color: '#c0392b', path: '/m/watchlist',
+    permission: 'customers.view' },
   { key: 'about', titleKey: 'services.about', icon: 'info-o', color: '#1a5cad', path: '/m/about' },
 ]
 
