@@ -11,6 +11,7 @@
 #include "customers.h"
 #include "import.h"
 #include "pinyin.h"
+#include "watchlist.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -563,6 +564,8 @@ static enum outcome take_row(struct job *j, const struct sheet_row *row)
         if (!in)
             return bad(j, match_field[j->o.match], key, "exists_out_of_scope", false);
         if (import_sql_update(j->d, match, &c) != DB_OK)
+            return OUT_DBERR;
+        if (v[IF_ID_NUMBER] && watchlist_sync_customer(j->d, match) != DB_OK) /* CUS-15 */
             return OUT_DBERR;
         out = OUT_UPDATED;
     } else {

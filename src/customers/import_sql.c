@@ -5,6 +5,7 @@
 #include "customer.h"
 #include "customers.h"
 #include "import.h"
+#include "watchlist.h"
 
 #include <string.h>
 
@@ -362,6 +363,8 @@ int import_sql_batch_done(db *d, int64_t lo, int64_t hi, int64_t user_id, int64_
                "AND NOT EXISTS (SELECT 1 FROM customer_staff s WHERE s.customer_id = c.id AND s.user_id = ? AND "
                "s.role = 'collector')",
                "iiiiii", user_id, now, lo, hi, user_id, user_id);
+    if (rc == DB_OK) /* CUS-15: new customers whose ID is on a list are flagged */
+        rc = watchlist_sync_range(d, lo, hi);
     if (rc != DB_OK)
         return rc;
     /* CUS-4: the missing-information count of the new customers, in one statement (the

@@ -113,6 +113,15 @@ int watchlist_sync_customer(db *d, int64_t customer_id)
                   "i", customer_id);
 }
 
+int watchlist_sync_range(db *d, int64_t lo, int64_t hi)
+{
+    return db_run(d,
+                  "UPDATE customers SET watch_list = (SELECT w.list FROM watchlist_entries w WHERE"
+                  " w.id_type = customers.id_type AND w.id_number = customers.id_number AND w.removed_at IS NULL)"
+                  " WHERE id BETWEEN ? AND ? AND id_number IS NOT NULL",
+                  "ii", lo, hi);
+}
+
 bool customer_blacklisted(db *d, int64_t id)
 {
     db_stmt *st = db_query(d, "SELECT watch_list FROM customers WHERE id = ?", "i", id);

@@ -45,6 +45,8 @@ bool party_phone_ok(const char *phone);
 int watchlist_kind_of(db *d, const char *id_type, const char *id_number, const char **kind);
 /* Sets customers.watch_list of one customer from the lists (after a create or an ID change). */
 int watchlist_sync_customer(db *d, int64_t customer_id);
+/* The same for the customers with ids lo…hi (an import batch), in one statement. */
+int watchlist_sync_range(db *d, int64_t lo, int64_t hi);
 /* CUS-15: is the customer on the black list? Deals for such customers are refused.
  * A database error answers true (fail closed). */
 bool customer_blacklisted(db *d, int64_t id);

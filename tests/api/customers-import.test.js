@@ -445,3 +445,24 @@ test('CUS-12 kill -9 during an import: after a restart it resumes from the last 
     }
   }
 });
+
+test('CUS-12 CUS-15 an imported customer whose ID is on the black list is flagged, new or updated', async () => {
+  const listed = residentId('11010119700101931');
+  const later = residentId('11010119700101932');
+  const add = (id_number, name) => admin.post('/api/v1/watchlist',
+    { list: 'black', id_type: 'resident_id', id_number, name, reason: '导入测试' });
+  assert.equal((await add(listed, '名单甲')).status, 201);
+  assert.equal(sqlValue(h.srv, "SELECT COUNT(*) FROM customers WHERE mobile IN ('16648880001', '16648880002')"), '0');
+  let r = await importFile(admin, csv([['姓名', '手机号码', '客户来源', '证件号码'],
+    ['名单甲', '16648880001', 'walk_in', listed], ['名单乙', '16648880002', 'walk_in', '']]));
+  assert.equal(r.done.inserted, 2, JSON.stringify([r.done, await report(admin, r.up.id)]));
+  const flag = (phone) => sqlValue(h.srv, `SELECT COALESCE(watch_list, 'none') FROM customers WHERE mobile = '${phone}'`);
+  assert.equal(flag('16648880001'), 'black');
+  assert.equal(flag('16648880002'), 'none');
+  // an update by phone that brings a listed ID flags the existing customer
+  assert.equal((await add(later, '名单乙')).status, 201);
+  r = await importFile(admin, csv([['姓名', '手机号码', '客户来源', '证件号码'], ['名单乙', '16648880002', 'walk_in', later]]),
+    { match: 'phone', on_match: 'update' });
+  assert.equal(r.done.updated, 1, JSON.stringify(r.done));
+  assert.equal(flag('16648880002'), 'black');
+});

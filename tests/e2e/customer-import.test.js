@@ -78,3 +78,36 @@ test('CUS-12 a required field left unmapped is refused before the server is aske
   assert.equal(await p2.getByTestId('menu-customer-import').count(), 0)
   await c2.close()
 })
+
+test('CUS-13 export the searched list from the 客户查询 toolbar: a watermarked CSV of exactly those customers', async () => {
+  const context = await pcContext(browser, { acceptDownloads: true })
+  const page = await context.newPage()
+  try {
+    await login(page)
+    await page.goto(BASE + '/customers')
+    await page.locator('[data-testid^="customer-name-"]').first().waitFor()
+    const q = '张'
+    const listed = (await admin.ok('GET', `/customers?q=${encodeURIComponent(q)}&size=100`)).items
+    assert.ok(listed.length > 0, 'the demo has customers named 张…')
+    await page.getByTestId('customers-q').fill(q)
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/customers?') && r.url().includes('q=')),
+      page.getByTestId('customers-search').click(),
+    ])
+    await page.getByTestId('customer-export-button').click()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('customer-export-csv').click()])
+    const text = await streamText(await download.createReadStream())
+    assert.match(text, /admin/, 'the watermark names the exporter')
+    for (const c of listed) assert.ok(text.includes(c.customer_no), `${c.customer_no} is in the export`)
+    const others = (await admin.ok('GET', '/customers?size=50')).items.filter((c) => !c.name.startsWith(q))
+    for (const c of others) assert.ok(!text.includes(c.customer_no), `${c.customer_no} (${c.name}) is not`)
+  } finally {
+    await context.close()
+  }
+})
+
+async function streamText(stream) {
+  const chunks = []
+  for await (const c of stream) chunks.push(c)
+  return Buffer.concat(chunks).toString('utf8')
+}
