@@ -20,24 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static bool load(req *r, struct customer_ref *c)
-{
-    const struct access *acc = req_scope(r);
-    int64_t id;
-    if (!req_param_id(r, 0, &id))
-        return false;
-    if (!acc) {
-        req_fail(r, E_INTERNAL, NULL);
-        return false;
-    }
-    int rc = customer_ref_load(r, acc, id, c);
-    if (rc != DB_ROW) {
-        req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
-        return false;
-    }
-    return true;
-}
-
 /* Who sees a customer's files: custodians, the collector, users with data scope all. */
 static bool may_see(const struct customer_ref *c)
 {
@@ -47,7 +29,7 @@ static bool may_see(const struct customer_ref *c)
 int handle_attachments_list(req *r)
 {
     struct customer_ref c;
-    if (!load(r, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     if (!may_see(&c))
         return req_fail(r, E_CUSTOMER_CUSTODIANS_ONLY, NULL);
@@ -173,7 +155,7 @@ static void remove_file(const char *rel)
 int handle_attachment_upload(req *r)
 {
     struct customer_ref c;
-    if (!load(r, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     if (c.edit == EDIT_NONE && !c.collector)
         return req_fail(r, E_CUSTOMER_NOT_EDITOR, NULL);
@@ -267,7 +249,7 @@ int handle_attachment_download(req *r)
 {
     struct customer_ref c;
     int64_t aid;
-    if (!load(r, &c) || !req_param_id(r, 1, &aid))
+    if (!customer_ref_of_request(r, &c) || !req_param_id(r, 1, &aid))
         return req_status(r);
     if (!may_see(&c))
         return req_fail(r, E_CUSTOMER_CUSTODIANS_ONLY, NULL);
@@ -305,7 +287,7 @@ int handle_attachment_delete(req *r)
 {
     struct customer_ref c;
     int64_t aid;
-    if (!load(r, &c) || !req_param_id(r, 1, &aid))
+    if (!customer_ref_of_request(r, &c) || !req_param_id(r, 1, &aid))
         return req_status(r);
     struct attachment a;
     int rc = attachment_sql_get(r->db, r->a, c.id, aid, &a);

@@ -11,24 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool load(req *r, struct customer_ref *c)
-{
-    const struct access *acc = req_scope(r);
-    int64_t id;
-    if (!req_param_id(r, 0, &id))
-        return false;
-    if (!acc) {
-        req_fail(r, E_INTERNAL, NULL);
-        return false;
-    }
-    int rc = customer_ref_load(r, acc, id, c);
-    if (rc != DB_ROW) {
-        req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
-        return false;
-    }
-    return true;
-}
-
 static bool value_ok(const char *format, const char *v)
 {
     if (strcmp(format, "mobile") == 0)
@@ -48,7 +30,7 @@ static const char *masked_value(arena *a, const char *format, const char *v)
 int handle_contacts_list(req *r)
 {
     struct customer_ref c;
-    if (!load(r, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     db_stmt *st = contact_sql_list(r->db, c.id);
     if (!st)
@@ -126,7 +108,7 @@ static void write_contact(req *r, const struct contact *k)
 int handle_contact_create(req *r)
 {
     struct customer_ref c;
-    if (!load(r, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     if (c.edit == EDIT_NONE)
         return req_fail(r, E_CUSTOMER_NOT_EDITOR, NULL);
@@ -177,7 +159,7 @@ int handle_contact_update(req *r)
 {
     struct customer_ref c;
     int64_t cid;
-    if (!load(r, &c) || !req_param_id(r, 1, &cid))
+    if (!customer_ref_of_request(r, &c) || !req_param_id(r, 1, &cid))
         return req_status(r);
     if (c.edit == EDIT_NONE)
         return req_fail(r, E_CUSTOMER_NOT_EDITOR, NULL);
@@ -234,7 +216,7 @@ int handle_contact_delete(req *r)
 {
     struct customer_ref c;
     int64_t cid;
-    if (!load(r, &c) || !req_param_id(r, 1, &cid))
+    if (!customer_ref_of_request(r, &c) || !req_param_id(r, 1, &cid))
         return req_status(r);
     if (c.edit == EDIT_NONE)
         return req_fail(r, E_CUSTOMER_NOT_EDITOR, NULL);
@@ -260,7 +242,7 @@ int handle_contact_delete(req *r)
 int handle_contacts_history(req *r)
 {
     struct customer_ref c;
-    if (!load(r, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     if (!c.custodian && !c.scope_all)
         return req_fail(r, E_CUSTOMER_CUSTODIANS_ONLY, NULL);

@@ -14,24 +14,6 @@
 
 #define MAX_ASSISTANTS 16
 
-static bool load(req *r, struct customer_ref *c)
-{
-    const struct access *acc = req_scope(r);
-    int64_t id;
-    if (!req_param_id(r, 0, &id))
-        return false;
-    if (!acc) {
-        req_fail(r, E_INTERNAL, NULL);
-        return false;
-    }
-    int rc = customer_ref_load(r, acc, id, c);
-    if (rc != DB_ROW) {
-        req_fail(r, rc == DB_DONE ? E_NOT_FOUND : E_INTERNAL, NULL);
-        return false;
-    }
-    return true;
-}
-
 static int write_answer(req *r, int64_t id)
 {
     jw *w = &r->out;
@@ -72,7 +54,7 @@ static int write_answer(req *r, int64_t id)
 int handle_custodians_get(req *r)
 {
     struct customer_ref c;
-    if (!load(r, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     return write_answer(r, c.id);
 }
@@ -118,7 +100,7 @@ static void write_holders(jw *w, int64_t primary, int64_t share, const struct ho
 int handle_custodians_set(req *r)
 {
     struct customer_ref c;
-    if (!load(r, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     json_t *body = req_json_object(r);
     if (!body)

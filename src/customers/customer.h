@@ -60,6 +60,9 @@ struct customer_ref {
 /* Finds the customer inside the caller's scope and the caller's relation to it.
  * DB_ROW: found; DB_DONE: outside the scope or absent; DB_ERROR. */
 int customer_ref_load(req *r, const struct access *acc, int64_t id, struct customer_ref *out);
+/* The same for the customer named by the route's first {id}, in the route's scope;
+ * false after req_fail() (404 outside the scope, as if absent). */
+bool customer_ref_of_request(req *r, struct customer_ref *c);
 /* The relation name for the UI: primary, assistant, collector, referrer or NULL. */
 const char *customer_relation(const struct customer_ref *c);
 /* May the caller edit this catalogue field (field security, CUS-5 protect)? */

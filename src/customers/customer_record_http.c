@@ -34,9 +34,9 @@ static int input_index(const char *field)
     return -1;
 }
 
-/* Loads the customer in the caller's scope; false after req_fail() (404 outside it). */
-static bool load_ref(req *r, const struct access *acc, struct customer_ref *c)
+bool customer_ref_of_request(req *r, struct customer_ref *c)
 {
+    const struct access *acc = req_scope(r);
     int64_t id;
     if (!req_param_id(r, 0, &id))
         return false;
@@ -185,7 +185,7 @@ int handle_customer_get(req *r)
 {
     const struct access *acc = req_scope(r);
     struct customer_ref c;
-    if (!load_ref(r, acc, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     int status = write_record(r, acc, &c);
     if (status != 200)
@@ -257,7 +257,7 @@ int handle_customer_update(req *r)
 {
     const struct access *acc = req_scope(r);
     struct customer_ref c;
-    if (!load_ref(r, acc, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     json_t *body = req_json_object(r);
     struct customer_input in;
@@ -322,7 +322,7 @@ int handle_customer_missing_get(req *r)
 {
     const struct access *acc = req_scope(r);
     struct customer_ref c;
-    if (!load_ref(r, acc, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     return write_missing(r, acc, &c);
 }
@@ -331,7 +331,7 @@ int handle_customer_missing_fill(req *r)
 {
     const struct access *acc = req_scope(r);
     struct customer_ref c;
-    if (!load_ref(r, acc, &c))
+    if (!customer_ref_of_request(r, &c))
         return req_status(r);
     json_t *body = req_json_object(r);
     struct customer_input in;
