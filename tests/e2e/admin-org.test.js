@@ -147,6 +147,9 @@ test('ORG-1 dragging a unit onto another branch moves it after a confirmation', 
   const [moved] = await Promise.all([unitCall(page, 'POST', '/move'), confirmBox(page)])
   assert.equal(moved.status(), 200)
   assert.equal((await moved.json()).parent_id, to.id)
+  // the tree shows the unit under its new branch; opening it shows the new parent
+  const toRow = page.locator('.el-tree-node', { has: page.getByTestId('org-node-' + to.code) })
+  await toRow.getByTestId('org-node-' + code).click()
   await page.getByTestId('org-detail-name').getByText(unit.name, { exact: true }).waitFor()
   await page.getByTestId('org-detail-parent').getByText(to.name).waitFor()
   await context.close()

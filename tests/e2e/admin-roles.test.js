@@ -115,7 +115,7 @@ test('ORG-6 role editor: setting 手机号码 to 隐藏 removes the column from 
   await page.context().close()
 
   await user.reload()
-  await header.getByText('客户名称').waitFor()
+  await header.getByText('姓名/名称').waitFor()
   await user.locator('[data-testid^="customer-name-"]').first().waitFor()
   assert.equal(await header.getByText('手机号码').count(), 0)
   assert.equal(await user.locator('[data-testid^="customer-mobile-"]').count(), 0)

@@ -28,5 +28,5 @@ for _ in $(seq 1 100); do
 done
 
 echo "=== browser tests (Chromium) against http://127.0.0.1:$port ==="
-FINCRM_URL="http://127.0.0.1:$port" FINCRM_E2E_DB="$tmp/e2e.db" node --test --test-concurrency=1 tests/e2e/ || {
+FINCRM_URL="http://127.0.0.1:$port" FINCRM_E2E_DB="$tmp/e2e.db" node --test --test-concurrency=1 ${FINCRM_E2E_FILES:-tests/e2e/} || {
   echo "--- server log (tail) ---"; tail -n 30 "$tmp/server.log"; exit 1; }
