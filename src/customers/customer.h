@@ -75,6 +75,8 @@ err customer_field_edit_check(const struct customer_ref *c, const struct field_i
 int required_fields_load(db *d, const struct field_info **out, int *n);
 /* Recounts customers.missing_info of one customer (id > 0) or of all (id = 0). */
 int customer_missing_recount(db *d, int64_t id);
+/* The same for the customers with ids lo…hi (an import batch), in one statement. */
+int customer_missing_recount_range(db *d, int64_t lo, int64_t hi);
 /* Replaces the required fields (catalogue names). */
 int required_fields_set(db *d, const char *const *fields, int n);
 

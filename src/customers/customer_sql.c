@@ -7,6 +7,7 @@
 #include "customer.h"
 #include "pinyin.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -212,7 +213,7 @@ int required_fields_load(db *d, const struct field_info **out, int *n)
     return rc == DB_DONE ? DB_OK : DB_ERROR;
 }
 
-int customer_missing_recount(db *d, int64_t id)
+int customer_missing_recount_range(db *d, int64_t lo, int64_t hi)
 {
     const struct field_info *fields[64];
     int n;
@@ -223,11 +224,13 @@ int customer_missing_recount(db *d, int64_t id)
     for (int i = 0; i < n && len < sizeof sql - 200; i++)
         len += (size_t)snprintf(sql + len, sizeof sql - len, " + CASE WHEN %s IS NULL OR %s = '' THEN 1 ELSE 0 END",
                                 fields[i]->column, fields[i]->column);
-    if (id) {
-        snprintf(sql + len, sizeof sql - len, " WHERE c.id = ?");
-        return db_run(d, sql, "i", id);
-    }
-    return db_run(d, sql, "");
+    snprintf(sql + len, sizeof sql - len, " WHERE c.id BETWEEN ? AND ?");
+    return db_run(d, sql, "ii", lo, hi);
+}
+
+int customer_missing_recount(db *d, int64_t id)
+{
+    return customer_missing_recount_range(d, id ? id : INT64_MIN, id ? id : INT64_MAX);
 }
 
 int required_fields_set(db *d, const char *const *fields, int n)

@@ -367,17 +367,6 @@ int import_sql_batch_done(db *d, int64_t lo, int64_t hi, int64_t user_id, int64_
         rc = watchlist_sync_range(d, lo, hi);
     if (rc != DB_OK)
         return rc;
-    /* CUS-4: the missing-information count of the new customers, in one statement (the
-     * same sum as customer_missing_recount) */
-    const struct field_info *fields[64];
-    int n;
-    if (required_fields_load(d, fields, &n) != DB_OK)
-        return DB_ERROR;
-    char sql[4096];
-    size_t len = (size_t)snprintf(sql, sizeof sql, "UPDATE customers AS c SET missing_info = 0");
-    for (int i = 0; i < n && len < sizeof sql - 200; i++)
-        len += (size_t)snprintf(sql + len, sizeof sql - len, " + CASE WHEN %s IS NULL OR %s = '' THEN 1 ELSE 0 END",
-                                fields[i]->column, fields[i]->column);
-    snprintf(sql + len, sizeof sql - len, " WHERE c.id BETWEEN ? AND ?");
-    return db_run(d, sql, "ii", lo, hi);
+    /* CUS-4: the missing-information count of the new customers, in one statement */
+    return customer_missing_recount_range(d, lo, hi);
 }
